@@ -1,0 +1,74 @@
+"""Character classes of Chinese text, after clreq 3.1 and GB/T 15834.
+
+Shared by the importer (which removes justification spaces), the composer (which
+breaks and spaces lines) and the preflight (which names characters).
+"""
+
+import re
+import unicodedata
+
+# Marks that never start a line (clreq 3.1.7, basic level) ...
+NOT_AT_START = set("、，。：；！？”’）］｝》〉】〕〗」』－～–·／")
+NOT_AT_START |= set(",.:;!?)]}%‰℃°")
+# ... and those the strict level adds: dash and ellipsis, and small kana-like marks.
+NOT_AT_START_STRICT = NOT_AT_START | set("—…々〻ー")
+NOT_AT_END = set("“‘（［｛《〈【〔〖「『") | set("([{")
+
+OPENING = set("“‘（［｛《〈【〔〖「『")
+CLOSING = set("”’）］｝》〉】〕〗」』")
+# Marks whose ink sits in one half of the em box (SC forms): they may be set half width.
+PAUSE = set("、，。：；！？")
+FULLWIDTH_PUNCT = OPENING | CLOSING | PAUSE
+SENTENCE_END = set("。！？…")
+INSEPARABLE = ("——", "……")
+
+
+def is_han(char):
+    """True for Han ideographs (CJK Unified, extensions and compatibility)."""
+    return unicodedata.name(char, "").startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEO"))
+
+
+def is_latin(char):
+    """Latin letters and digits, set in proportional Latin glyphs."""
+    return char.isascii() and char.isalnum()
+
+
+def is_cjk(char):
+    """Characters set on the em grid: Han, full-width punctuation, kana."""
+    return is_han(char) or char in FULLWIDTH_PUNCT or char in "—…·" or \
+        unicodedata.east_asian_width(char) in "WF"
+
+
+# A run of Latin letters or digits that must stay whole: "2022", "19.4", "100%",
+# "PDF/A-3b", "9.9".
+LATIN_RUN = re.compile(r"[0-9A-Za-z]+(?:[.,:/\-+][0-9A-Za-z]+)*[%‰℃°]?")
+
+
+def join_wrapped(left, right):
+    """Join two lines of a hard-wrapped paragraph.
+
+    Chinese wraps without a space; only two Latin words keep one between them.
+    """
+    if left and right and left[-1].isascii() and left[-1].isalpha() \
+            and right[0].isascii() and right[0].isalpha():
+        return left + " " + right
+    return left + right
+
+
+def drop_justification_spaces(text):
+    """Remove spaces that justification put into a line of Chinese.
+
+    A space stays only between two Latin letters ("New York"); around Han
+    characters, digits and full-width marks it is an artefact of the old column.
+    """
+    out = []
+    for index, char in enumerate(text):
+        if char in " \u3000\u00a0":
+            before = text[:index].rstrip(" \u3000\u00a0")[-1:]
+            after = text[index + 1:].lstrip(" \u3000\u00a0")[:1]
+            if before.isascii() and before.isalpha() and after.isascii() \
+                    and after.isalpha() and (not out or out[-1] != " "):
+                out.append(" ")
+            continue
+        out.append(char)
+    return "".join(out)

@@ -1,0 +1,128 @@
+"""The `paiban` command: import, build, check, fonts.
+
+Bad input ends in a located message and a non-zero exit, never a traceback.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import PaibanError
+
+SOURCE = Path("source")
+
+
+def editions(paths):
+    folders = [Path(p) for p in paths] or sorted(
+        p.parent for p in SOURCE.glob("*/edition.yaml"))
+    if not folders:
+        raise PaibanError("no edition found", SOURCE,
+                          fix="pass an edition folder, e.g. paiban build source/<edition>")
+    from .source import parse_edition
+    return [parse_edition(folder) for folder in folders]
+
+
+def command_import(args):
+    from .importer import import_text
+    from .source import read_text
+    source, summary = import_text(read_text(args.input), page=args.page, title=args.title)
+    if args.output:
+        from .build import write_atomically
+        write_atomically(Path(args.output), source.encode())
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(source)
+    print(summary, file=sys.stderr if not args.output else sys.stdout)
+    return 0
+
+
+def command_build(args):
+    from .build import build_edition
+    from .fonts import Fonts
+    fonts = Fonts()
+    status = 0
+    for edition in editions(args.editions):
+        report = build_edition(edition, fonts, args.output, strict=args.strict)
+        for page in report["pages"]:
+            mark = "ok" if not page["errors"] else "FAILED"
+            print(f"{edition.slug} page {page['page']}: {mark}  {page['pdf'] or '-'}  "
+                  f"{page['seconds']:.2f}s  overset {page['overset_characters']} chars")
+            for finding in page["errors"] + page["warnings"]:
+                kind = "error" if finding in page["errors"] else "warning"
+                print(f"  {kind}: {finding['path']}:{finding['line']}: {finding['message']}")
+        if report.get("edition_pdf"):
+            print(f"{edition.slug}: {report['edition_pdf']}")
+        status |= 0 if report["ok"] else 1
+    return status
+
+
+def command_check(args):
+    from .build import check_page
+    from .fonts import Fonts
+    fonts = Fonts()
+    results = []
+    for edition in editions(args.editions):
+        for page in edition.pages:
+            findings, _ = check_page(edition, page, fonts, strict=args.strict)
+            results += findings
+    if args.json:
+        print(json.dumps([f.as_dict() for f in results], ensure_ascii=False, indent=2))
+    else:
+        for finding in results:
+            print(finding)
+        errors = sum(f.severity == "error" for f in results)
+        print(f"{errors} error(s), {len(results) - errors} warning(s)")
+    return 1 if any(f.severity == "error" for f in results) else 0
+
+
+def command_fonts(args):
+    from .fonts import status
+    rows = status()
+    for row in rows:
+        print(f"{row['role']:<11} {row['state']:<17} {row['family']} "
+              f"[{row['file']} #{row['index']}] ({row['package']})  {row['use']}")
+        if row["install"]:
+            print(f"            install: {row['install']}")
+    return 0 if all(row["state"] == "ok" for row in rows) else 1
+
+
+def parser():
+    main = argparse.ArgumentParser(prog="paiban", description=__doc__.splitlines()[0])
+    commands = main.add_subparsers(dest="command", required=True)
+    imp = commands.add_parser("import", help="raw extracted text -> page source")
+    imp.add_argument("input")
+    imp.add_argument("-o", "--output", help="page source file to write (default: stdout)")
+    imp.add_argument("--page", type=int, default=1, help="page number for the front matter")
+    imp.add_argument("--title", default="专版", help="page title for the front matter")
+    imp.set_defaults(run=command_import)
+    build = commands.add_parser("build", help="build editions to PDF")
+    build.add_argument("editions", nargs="*", help="edition folders (default: all)")
+    build.add_argument("-o", "--output", default="output")
+    build.add_argument("--strict", action="store_true", help="missing images are errors")
+    build.set_defaults(run=command_build)
+    check = commands.add_parser("check", help="preflight without writing PDFs")
+    check.add_argument("editions", nargs="*")
+    check.add_argument("--json", action="store_true")
+    check.add_argument("--strict", action="store_true")
+    check.set_defaults(run=command_check)
+    fonts = commands.add_parser("fonts", help="font roles, files, checksums")
+    fonts.set_defaults(run=command_fonts)
+    return main
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except PaibanError as error:
+        print(f"paiban: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("paiban: interrupted; finished files are complete, nothing half-written",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""Fonts: from the lock file to the face files the PDF embeds and the composer measures.
+
+Each role of the lock resolves to one face. Collections (.ttc) hold SC, TC, JP and KR
+faces; the locked face is extracted once with fonttools into a cache named after the
+file's checksum, and that extracted file is both what @font-face loads and what the
+metrics come from, so the widths the composer counts are the glyphs on the page.
+"""
+
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from .errors import PaibanError
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCK = ROOT / "fonts" / "fonts.lock.toml"
+
+
+def cache_dir():
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "paiban" / "fonts"
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class Role:
+    name: str
+    use: str
+    family: str
+    file: Path
+    index: int
+    sha256: str
+    package: str
+    version: str
+    fallback: str | None = None
+
+    @property
+    def installed(self):
+        return self.file.is_file()
+
+    @property
+    def face_path(self):
+        """The extracted face in the cache (exists once :func:`resolve` ran)."""
+        return cache_dir() / f"{self.sha256[:16]}-{self.index}{self.file.suffix.replace('.ttc', '.otf')}"
+
+    def install_hint(self):
+        return f"apt-get install {self.package}={self.version}"
+
+
+@dataclass
+class Face:
+    """A resolved face: its file and the metrics the composer needs."""
+    role: Role
+    path: Path
+    font: TTFont = field(repr=False)
+
+    @cached_property
+    def cmap(self):
+        return self.font.getBestCmap()
+
+    @cached_property
+    def units_per_em(self):
+        return self.font["head"].unitsPerEm
+
+    @cached_property
+    def advances(self):
+        hmtx = self.font["hmtx"].metrics
+        return {code: hmtx[glyph][0] / self.units_per_em for code, glyph in self.cmap.items()}
+
+    @cached_property
+    def features(self):
+        tags = set()
+        for table in ("GSUB", "GPOS"):
+            if table in self.font:
+                tags |= {record.FeatureTag for record in
+                         self.font[table].table.FeatureList.FeatureRecord}
+        return tags
+
+    def covers(self, char):
+        return ord(char) in self.cmap
+
+    def advance(self, char):
+        """Advance width in em."""
+        return self.advances.get(ord(char), 1.0)
+
+
+def read_lock(path=LOCK):
+    with open(path, "rb") as file:
+        data = tomllib.load(file)
+    roles = {}
+    for name, entry in data.get("roles", {}).items():
+        try:
+            roles[name] = Role(name=name, use=entry["use"], family=entry["family"],
+                               file=Path(entry["file"]), index=int(entry["index"]),
+                               sha256=entry["sha256"], package=entry["package"],
+                               version=entry["version"], fallback=entry.get("fallback"))
+        except KeyError as missing:
+            raise PaibanError(f"font role {name!r} lacks {missing}", path,
+                              fix="give every role use, family, file, index, sha256, "
+                                  "package, version")
+    return roles
+
+
+def extract(role):
+    """Check the installed file against the lock and cache the locked face."""
+    if not role.installed:
+        raise PaibanError(f"font for role '{role.name}' is not installed: {role.file}",
+                          LOCK, fix=role.install_hint())
+    target = role.face_path
+    if target.is_file():
+        return target
+    actual = sha256_of(role.file)
+    if actual != role.sha256:
+        raise PaibanError(
+            f"font {role.file} does not match the lock (sha256 {actual[:12]}…, "
+            f"locked {role.sha256[:12]}…)", LOCK,
+            fix=f"install the locked version: {role.install_hint()}, or update the lock "
+                "knowing that archived editions will then rebuild differently")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    font = TTFont(role.file, fontNumber=role.index, lazy=True)
+    temporary = target.with_suffix(f".{os.getpid()}.tmp")
+    font.save(temporary)
+    os.replace(temporary, target)
+    return target
+
+
+class Fonts:
+    """Every role of the lock, resolved to faces."""
+
+    def __init__(self, lock=LOCK):
+        self.roles = read_lock(lock)
+        self.faces = {}
+        for name, role in self.roles.items():
+            path = extract(role)
+            self.faces[name] = Face(role, path, TTFont(path, lazy=True))
+
+    def chain(self, role):
+        """The faces tried for a role, in order: the role, then its fallbacks."""
+        faces, seen = [], set()
+        while role and role not in seen:
+            seen.add(role)
+            faces.append(self.faces[role])
+            role = self.roles[role].fallback
+        return faces
+
+    def face_for(self, role, char):
+        for face in self.chain(role):
+            if face.covers(char):
+                return face
+        return None
+
+    def advance(self, role, char):
+        face = self.face_for(role, char)
+        return face.advance(char) if face else 1.0
+
+    def has_feature(self, role, tag):
+        return tag in self.faces[role].features
+
+
+def status(lock=LOCK):
+    """One row per role for `paiban fonts`: file, checksum state, install hint."""
+    rows = []
+    for role in read_lock(lock).values():
+        if not role.installed:
+            state = "missing"
+        else:
+            state = "ok" if sha256_of(role.file) == role.sha256 else "checksum differs"
+        rows.append({"role": role.name, "use": role.use, "family": role.family,
+                     "file": str(role.file), "index": role.index, "state": state,
+                     "package": f"{role.package}={role.version}",
+                     "install": role.install_hint() if state != "ok" else ""})
+    return rows

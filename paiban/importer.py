@@ -1,0 +1,242 @@
+"""Turn text extracted from a printed page into a page source file.
+
+Extracted text keeps the old page's columns: hard line breaks at the column width,
+blank lines where a column ended (sometimes mid-sentence), spaces that justification
+put between characters, a headline doubled by the extractor, and captions and credit
+gathered after the text. The importer reflows and recognises the structure, and it
+checks that every non-space character of the input reaches the output exactly as
+often (a doubled headline once): it never drops a character.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .chars import SENTENCE_END, drop_justification_spaces, join_wrapped
+from .errors import PaibanError
+
+BYLINE = re.compile(r"^(本报(特约)?记者|本报通讯员|记者|通讯员|特约记者|文/|文：)")
+CREDIT = re.compile(r"^[（(](本版)?(图片|图)[^）)]*[）)]$|^[（(][^）)]*摄[）)]$")
+PHOTO_POSITION = re.compile(r"（[左右中前后]\s*\d+\s*）")
+CLAUSE_MARKS = set("，。；！？：")
+
+
+@dataclass
+class Block:
+    lines: list  # raw lines, spaces kept
+    line: int    # first line number in the input
+
+    @property
+    def text(self):
+        joined = ""
+        for part in self.lines:
+            joined = join_wrapped(joined, part.strip())
+        return drop_justification_spaces(joined)
+
+
+@dataclass
+class Imported:
+    headline: list = field(default_factory=list)
+    subtitle: str = ""
+    byline: str = ""
+    lead: list = field(default_factory=list)
+    sections: list = field(default_factory=list)  # dicts: title, subheading, blocks, photos
+    credit: str = ""
+    unrecognised: list = field(default_factory=list)  # input line numbers
+
+
+def split_blocks(text):
+    blocks, current = [], None
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            if current is None:
+                current = Block([], number)
+                blocks.append(current)
+            current.lines.append(line.rstrip())
+        else:
+            current = None
+    return blocks
+
+
+def undouble(part):
+    """'团结奋斗启新程团结奋斗启新程' -> '团结奋斗启新程' (an extractor artefact)."""
+    half = len(part) // 2
+    if len(part) % 2 == 0 and half and part[:half] == part[half:]:
+        return part[:half]
+    return part
+
+
+def is_heading(block):
+    """Two short lines without sentence marks: a section title and its subheading."""
+    if len(block.lines) != 2:
+        return False
+    title, sub = (line.strip() for line in block.lines)
+    return len(title) <= 10 and len(sub) <= 30 and not (
+        CLAUSE_MARKS & set(title + sub))
+
+
+def is_pull_quote(block):
+    """A couplet: short lines of equal length, each ending a clause."""
+    lines = [line.strip() for line in block.lines]
+    return 2 <= len(lines) <= 4 and len({len(line) for line in lines}) == 1 \
+        and len(lines[0]) <= 16 and all(line[-1] in "，。；！？" for line in lines)
+
+
+def split_captions(text):
+    """A line of several captions ('…情况。 大武口区…工作。') into one per sentence."""
+    parts = re.split(r"(?<=[。！？])\s+", text.strip())
+    return [part for part in parts if part]
+
+
+def is_caption_block(block):
+    raw = " ".join(line.strip() for line in block.lines)
+    captions = split_captions(raw)
+    return len(captions) > 1 and all(len(c) <= 60 and c[-1] in "。！？" for c in captions) \
+        or bool(PHOTO_POSITION.search(raw)) and len(block.text) <= 60
+
+
+def ends_sentence(text):
+    return bool(text) and (text[-1] in SENTENCE_END or text[-2:] in ("。”", "！”", "？”")
+                           or text[-1] in "）" and len(text) > 1 and text[-2] in "。！？")
+
+
+def recognise(text):
+    """Structure of an extracted page, from its blocks of lines."""
+    result = Imported()
+    blocks = split_blocks(text)
+    if not blocks:
+        raise PaibanError("the input has no text", fix="give the extracted text of a page")
+    head = blocks.pop(0)
+    for line in head.lines:
+        stripped = line.strip()
+        if stripped.startswith("——"):
+            result.subtitle = drop_justification_spaces(stripped)
+        elif not result.subtitle:
+            result.headline += [undouble(part) for part in stripped.split()]
+        else:
+            result.unrecognised.append(head.line)
+            result.lead.append(drop_justification_spaces(stripped))
+    if blocks and BYLINE.match(blocks[0].lines[0].strip()) and len(blocks[0].lines) == 1:
+        result.byline = blocks.pop(0).lines[0].strip()
+
+    section = None
+    after_credit = False
+    paragraph = None  # the open paragraph, which a mid-sentence block continues
+    for block in blocks:
+        joined = block.text
+        if CREDIT.match(joined):
+            result.credit = joined
+            after_credit = True
+            paragraph = None
+        elif after_credit or is_caption_block(block):
+            photos = result.sections[-1]["photos"] if result.sections else None
+            if photos is None:
+                result.unrecognised.append(block.line)
+                result.lead.append(joined)
+                continue
+            raw = " ".join(line.strip() for line in block.lines) if not after_credit \
+                else None
+            captions = split_captions(raw) if raw else [joined]
+            photos.extend(drop_justification_spaces(c) for c in captions)
+        elif is_heading(block):
+            title, sub = (line.strip() for line in block.lines)
+            section = {"title": title, "subheading": sub, "blocks": [], "photos": []}
+            result.sections.append(section)
+            paragraph = None
+        elif section is not None and not section["blocks"] and is_pull_quote(block):
+            section["blocks"].append(("quote", [line.strip() for line in block.lines]))
+        elif paragraph is not None and not ends_sentence(paragraph[1]):
+            paragraph[1] = join_wrapped(paragraph[1], joined)
+        else:
+            paragraph = ["paragraph", joined]
+            (section["blocks"] if section else result.lead).append(paragraph)
+    result.lead = [item[1] if isinstance(item, list) else item for item in result.lead]
+    return result
+
+
+def escape_line(text):
+    """Keep copy from being read as markup when it starts like a Markdown block."""
+    text = text.replace("\\", "\\\\")
+    if re.match(r"^(#|>|:::|!\[|[-+*] |\d+[.)] )", text):
+        return "\\" + text
+    return text
+
+
+def to_source(imported, page=1, title="专版"):
+    """Write the recognised structure in paiban's page source format."""
+    out = ["---", f"page: {page}", f"title: {title}", "layout: feature",
+           "editors:", "  editor: 示例编辑", "  art_editor: 示例美编",
+           "  proofreader: 示例校对", "---", ""]
+    out += [f"# {escape_line(line)}" for line in imported.headline] + [""]
+    for name in ("subtitle", "byline"):
+        if getattr(imported, name):
+            out += [f"::: {name}", getattr(imported, name), ":::", ""]
+    if imported.lead:
+        out += ["::: lead"]
+        for paragraph in imported.lead:
+            out += [escape_line(paragraph), ""]
+        out[-1] = ":::"
+        out += [""]
+    for section in imported.sections:
+        out += [f"## {section['title']}", f"### {section['subheading']}", ""]
+        for kind, content in section["blocks"]:
+            if kind == "quote":
+                out += [f"> {line}" for line in content] + [""]
+            else:
+                out += [escape_line(content), ""]
+        for caption in section["photos"]:
+            out += [f"![{caption.replace(']', '］')}]()", ""]
+    if imported.credit:
+        out += ["::: credit", imported.credit, ":::", ""]
+    return "\n".join(out)
+
+
+def summary(imported):
+    sections = imported.sections
+    paragraphs = sum(kind == "paragraph" for s in sections for kind, _ in s["blocks"])
+    quotes = sum(kind == "quote" for s in sections for kind, _ in s["blocks"])
+    lines = [
+        f"headline      {len(imported.headline)} line(s): {' / '.join(imported.headline)}",
+        f"subtitle      {'yes' if imported.subtitle else 'no'}",
+        f"byline        {imported.byline or 'no'}",
+        f"lead          {len(imported.lead)} paragraph(s)",
+        f"sections      {len(sections)}: " + "、".join(s["title"] for s in sections),
+        f"pull quotes   {quotes}",
+        f"paragraphs    {paragraphs}",
+        f"captions      {sum(len(s['photos']) for s in sections)}",
+        f"credit        {'yes' if imported.credit else 'no'}",
+    ]
+    if imported.unrecognised:
+        lines.append("not recognised, kept as lead paragraphs: input line(s) "
+                     + ", ".join(map(str, imported.unrecognised)))
+    return "\n".join(lines)
+
+
+def significant(text):
+    return Counter(char for char in text if not char.isspace())
+
+
+def check_nothing_lost(raw, imported, source):
+    """Every non-space character of the input is in the source as often (markup aside)."""
+    from .source import markdown, parse_article
+    expected = significant(raw)
+    for line in imported.headline:  # the extractor printed each headline line twice
+        expected.subtract(significant(line))
+    article = parse_article(markdown().parse(source), "<import>")
+    got = Counter()
+    for text in article.texts():
+        got.update(significant(text.text))
+    missing = +(expected - got)
+    extra = +(got - expected)
+    if missing or extra:
+        raise PaibanError(f"import would change the text: missing {dict(missing)}, "
+                          f"extra {dict(extra)}", fix="report this input as an importer bug")
+
+
+def import_text(raw, page=1, title="专版"):
+    """Raw extracted text -> (source text, summary)."""
+    raw = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    imported = recognise(raw)
+    source = to_source(imported, page, title)
+    check_nothing_lost(raw, imported, source)
+    return source, summary(imported)

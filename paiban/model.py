@@ -1,0 +1,101 @@
+"""The source model: what an edition says, with no idea of HTML or geometry.
+
+Each text element keeps the source line it came from, so that every later stage
+(coverage check, fit, overset report) can point the editor at the line to change.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass
+class Text:
+    """A run of copy and the source line it starts on."""
+    text: str
+    line: int
+
+
+@dataclass
+class PullQuote:
+    """Lines set apart in Kai between rules; the line breaks are the author's."""
+    lines: list
+    line: int
+
+
+@dataclass
+class Photo:
+    caption: Text
+    src: str | None
+    line: int
+
+
+@dataclass
+class Section:
+    """A band of the page: heading banner, subheading, body and its photos."""
+    title: Text | None
+    subheading: Text | None
+    blocks: list = field(default_factory=list)  # Text paragraphs and PullQuotes
+    photos: list = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class Article:
+    headline: list = field(default_factory=list)  # Text, one per headline line
+    subtitle: Text | None = None
+    byline: Text | None = None
+    lead: list = field(default_factory=list)      # Text paragraphs
+    sections: list = field(default_factory=list)
+    photos: list = field(default_factory=list)    # photos not tied to a section
+    credit: Text | None = None
+
+    def elements(self):
+        """Every (kind, Text) of the article in reading order."""
+        yield from (("headline", text) for text in self.headline)
+        for kind in ("subtitle", "byline"):
+            if getattr(self, kind):
+                yield kind, getattr(self, kind)
+        yield from (("lead", text) for text in self.lead)
+        for section in self.sections:
+            if section.title:
+                yield "banner", section.title
+            if section.subheading:
+                yield "subheading", section.subheading
+            for block in section.blocks:
+                if isinstance(block, PullQuote):
+                    yield from (("quote", text) for text in block.lines)
+                else:
+                    yield "body", block
+            yield from (("caption", photo.caption) for photo in section.photos)
+        yield from (("caption", photo.caption) for photo in self.photos)
+        if self.credit:
+            yield "credit", self.credit
+
+    def texts(self):
+        return [text for _, text in self.elements()]
+
+
+@dataclass
+class Page:
+    path: Path
+    number: int
+    title: str
+    layout: str
+    editors: dict
+    article: Article
+
+
+@dataclass
+class Edition:
+    path: Path
+    paper: str
+    date: date
+    issue: int
+    paper_size: str
+    pages: list
+    sample: bool = False
+
+    @property
+    def slug(self):
+        return self.path.name

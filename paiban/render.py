@@ -1,0 +1,127 @@
+"""Render a placed page to HTML with Jinja2, then lay it out with WeasyPrint.
+
+The templates in ``layout/`` know frames and lines, never files; this module hands
+them plain data and the face files to load. WeasyPrint fetches resources through
+:class:`SandboxFetcher`, which serves files from the edition folder, paiban's own
+styles and the font cache only: source text cannot make the renderer read other
+local files or reach the network.
+"""
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import jinja2
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
+
+from .cjk import LATIN_RUN
+from .fonts import ROOT, cache_dir
+from .fit import STYLES
+
+LAYOUT = ROOT / "layout"
+STYLES_DIR = ROOT / "styles"
+STYLESHEETS = ("page.css", "typography.css", "components.css")
+WEEKDAYS = "一二三四五六日"
+
+
+class SandboxFetcher(URLFetcher):
+    """Serves file: URLs under the allowed folders; refuses everything else."""
+
+    def __init__(self, roots):
+        super().__init__(allowed_protocols={"file"}, fail_on_errors=False)
+        self.roots = [Path(root).resolve() for root in roots]
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme != "file":
+            raise ValueError(f"refused non-file URL {url}")
+        path = Path(unquote(parsed.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise ValueError(f"refused {path}: outside the edition and paiban's files")
+        return super().fetch(url, headers)
+
+
+@dataclass
+class Segment:
+    text: str
+    css_class: str = ""
+    style: str = ""
+
+
+def segments(line, size):
+    """Spans of one composed line: plain runs, Latin runs, halved marks, gaps."""
+    out = []
+    spacing = line.spacing * size
+    for unit in line.units:
+        styles = []
+        if unit.gap:
+            styles.append(f"margin-left:{unit.gap * size:.3f}pt")
+        if LATIN_RUN.fullmatch(unit.text):
+            styles.append(f"letter-spacing:0;margin-right:{spacing:.3f}pt")
+            out.append(Segment(unit.text, "lt", ";".join(styles)))
+        elif unit.halved or styles:
+            out.append(Segment(unit.text, "h" if unit.halved else "", ";".join(styles)))
+        elif out and not out[-1].css_class and not out[-1].style:
+            out[-1].text += unit.text
+        else:
+            out.append(Segment(unit.text))
+    return out
+
+
+def long_date(date):
+    return f"{date.year}年{date.month}月{date.day}日 星期{WEEKDAYS[date.weekday()]}"
+
+
+def environment():
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(LAYOUT), autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals["segments"] = segments
+    return env
+
+
+def font_faces(fonts):
+    return [{"family": f"paiban-{name}", "url": face.path.as_uri()}
+            for name, face in fonts.faces.items()]
+
+
+def page_css(geometry, fonts):
+    variables = dict(geometry.css_variables())
+    for role in fonts.roles:
+        variables[f"font-{role}"] = ", ".join(
+            f'"paiban-{face.role.name}"' for face in fonts.chain(role))
+    variables = "".join(f"--{k}:{v};" for k, v in variables.items())
+    return (f"@page {{ size: {geometry.trim_width:.3f}pt {geometry.trim_height:.3f}pt; "
+            f"margin: 0 }}\n:root {{ {variables} }}")
+
+
+def html_for(edition, page, placed, fonts):
+    template = environment().get_template(f"{page.layout}.html.j2")
+    return template.render(
+        edition=edition, page=page, frames=placed.frames, geometry=placed.geometry,
+        date=long_date(edition.date), faces=font_faces(fonts),
+        styles={name: {"family": f"paiban-{role}", "size": size, "line_height": lh}
+                for name, (role, size, lh) in STYLES.items()})
+
+
+def render(edition, page, placed, fonts):
+    """Lay out one page: returns the WeasyPrint document."""
+    html = html_for(edition, page, placed, fonts)
+    fetcher = SandboxFetcher([edition.path, STYLES_DIR, cache_dir()])
+    stylesheets = [CSS(filename=STYLES_DIR / name, url_fetcher=fetcher)
+                   for name in STYLESHEETS]
+    stylesheets.append(CSS(string=page_css(placed.geometry, fonts), url_fetcher=fetcher))
+    document = HTML(string=html, base_url=str(page.path.parent.resolve()) + "/",
+                    url_fetcher=fetcher).render(stylesheets=stylesheets)
+    return document
+
+
+def pdf_metadata(edition, page=None):
+    """Fixed document dates from the edition date, so identical input gives identical bytes."""
+    stamp = datetime.datetime.combine(edition.date, datetime.time()).isoformat() + "Z"
+    title = f"{edition.paper} {edition.date.isoformat()} 第{edition.issue}期"
+    if page:
+        title += f" 第{page.number}版 {page.title}"
+    return stamp, title

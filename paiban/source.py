@@ -1,0 +1,279 @@
+"""Parse an edition folder into the model.
+
+An edition folder holds ``edition.yaml`` (paper, date, issue, page list) and one
+Markdown file per page. A page file is front matter (page metadata) and a light
+Markdown markup for the article; see the README for the format. Parsing uses
+markdown-it-py with only the rules the format needs, so that any other Markdown
+syntax stays literal text and no character of the copy is lost or turned into HTML.
+"""
+
+import datetime
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .chars import join_wrapped
+from .errors import PaibanError
+from .model import Article, Edition, Page, Photo, PullQuote, Section, Text
+
+EDITION_FILE = "edition.yaml"
+CONTAINERS = ("subtitle", "byline", "lead", "credit")
+LAYOUTS = ("feature",)
+PAPER_SIZES = ("broadsheet", "tabloid")
+EDITOR_ROLES = ("editor", "art_editor", "proofreader")
+
+
+def markdown():
+    md = MarkdownIt("zero", {"html": False}).enable(
+        ["heading", "blockquote", "image", "escape", "newline"])
+    md.use(front_matter_plugin)
+    for name in CONTAINERS:
+        md.use(container_plugin, name=name)
+    return md
+
+
+def read_text(path):
+    """Read a source file as UTF-8 (BOM and CRLF allowed), refusing anything else."""
+    data = Path(path).read_bytes()
+    if b"\0" in data:
+        raise PaibanError("binary file (contains NUL bytes), not a text source", path,
+                          fix="give a UTF-8 text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        try:
+            data.decode("gb18030")
+            encoding = "GB18030/GBK"
+        except UnicodeDecodeError:
+            encoding = "not UTF-8"
+        raise PaibanError(f"file is {encoding}, not UTF-8", path, line,
+                          fix=f"convert it: iconv -f GB18030 -t UTF-8 {path} -o {path}.utf8")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml(text, path, first_line=1):
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first_line + mark.line if mark else first_line
+        raise PaibanError(f"malformed YAML: {getattr(error, 'problem', error)}", path, line,
+                          fix="check indentation and quoting of this line")
+    if not isinstance(data, dict):
+        raise PaibanError("expected key: value lines", path, first_line)
+    return data
+
+
+def find_key_line(text, key, first_line=1):
+    for number, line in enumerate(text.split("\n"), first_line):
+        if line.lstrip().startswith(f"{key}:"):
+            return number
+    return first_line
+
+
+def parse_edition(folder):
+    """Read ``folder/edition.yaml`` and every page it lists."""
+    folder = Path(folder)
+    path = folder / EDITION_FILE
+    if not path.is_file():
+        raise PaibanError(f"no {EDITION_FILE} in edition folder", folder,
+                          fix=f"create {path} with paper, date, issue and pages")
+    text = read_text(path)
+    data = load_yaml(text, path)
+
+    def need(key, kind):
+        if key not in data:
+            raise PaibanError(f"missing '{key}'", path, fix=f"add a line '{key}: …'")
+        value = data[key]
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            raise PaibanError(f"'{key}' must be {kind.__name__}, not {value!r}", path,
+                              find_key_line(text, key))
+        return value
+
+    paper = need("paper", str).strip()
+    date = need("date", datetime.date)
+    issue = need("issue", int)
+    pages = need("pages", list)
+    paper_size = data.get("paper_size", "broadsheet")
+    if paper_size not in PAPER_SIZES:
+        raise PaibanError(f"unknown paper_size {paper_size!r}", path,
+                          find_key_line(text, "paper_size"),
+                          fix=f"use one of: {', '.join(PAPER_SIZES)}")
+    if not pages:
+        raise PaibanError("the page list is empty", path, find_key_line(text, "pages"))
+    parsed = []
+    for name in pages:
+        page_path = folder / str(name)
+        if not page_path.is_file():
+            raise PaibanError(f"page file {name!r} not found", path,
+                              find_key_line(text, "pages"),
+                              fix=f"create {page_path} or remove it from the page list")
+        parsed.append(parse_page(page_path))
+    return Edition(folder, paper, date, issue, paper_size, parsed,
+                   sample=bool(data.get("sample", False)))
+
+
+def parse_page(path):
+    """Parse one page source file into a :class:`Page`."""
+    path = Path(path)
+    text = read_text(path)
+    tokens = markdown().parse(text)
+    meta = {}
+    if tokens and tokens[0].type == "front_matter":
+        meta = load_yaml(tokens[0].content, path, first_line=2)
+        tokens = tokens[1:]
+    else:
+        raise PaibanError("page has no front matter", path, 1,
+                          fix="start the file with a '---' block giving page, title, layout")
+    page = page_metadata(meta, path, text)
+    page.article = parse_article(tokens, path)
+    return page
+
+
+def page_metadata(meta, path, text):
+    def line_of(key):
+        return find_key_line(text, key, 1)
+
+    number = meta.get("page")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        raise PaibanError(f"'page' must be a page number, not {number!r}", path,
+                          line_of("page"), fix="write e.g. 'page: 5'")
+    title = meta.get("title", "")
+    if not isinstance(title, str):
+        raise PaibanError("'title' must be text", path, line_of("title"))
+    layout = meta.get("layout", "feature")
+    if layout not in LAYOUTS:
+        raise PaibanError(f"unknown layout {layout!r}", path, line_of("layout"),
+                          fix=f"use one of: {', '.join(LAYOUTS)}")
+    editors = meta.get("editors") or {}
+    if not isinstance(editors, dict) or any(
+            role not in EDITOR_ROLES or not isinstance(name, str)
+            for role, name in editors.items()):
+        raise PaibanError("'editors' takes names for " + ", ".join(EDITOR_ROLES), path,
+                          line_of("editors"))
+    unknown = set(meta) - {"page", "title", "layout", "editors"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise PaibanError(f"unknown front matter key {key!r}", path, line_of(key),
+                          fix="page front matter takes page, title, layout, editors")
+    return Page(path, number, title, layout, editors, None)
+
+
+def inline_text(token):
+    """The characters of an inline token; soft breaks join as wrapped Chinese does."""
+    parts = []
+    for child in token.children or []:
+        if child.type == "softbreak":
+            parts.append("\n")
+        elif child.type in ("text", "hardbreak"):
+            parts.append(child.content)
+    lines = "".join(parts).split("\n")
+    joined = lines[0].strip()
+    for line in lines[1:]:
+        joined = join_wrapped(joined, line.strip())
+    return joined
+
+
+def parse_article(tokens, path):
+    article = Article()
+    section = None
+    container = None
+    in_quote = False
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        line = token.map[0] + 1 if token.map else 0
+        kind = token.type
+        if kind.startswith("container_") and kind.endswith("_open"):
+            container = token.info.strip()
+        elif kind.startswith("container_") and kind.endswith("_close"):
+            container = None
+        elif kind == "blockquote_open":
+            block = PullQuote([], line)
+            in_quote = True
+        elif kind == "blockquote_close":
+            in_quote = False
+            if not block.lines:
+                raise PaibanError("empty pull quote", path, block.line)
+            target(article, section, path, block.line).append(block)
+        elif kind == "heading_open":
+            text = heading_text(tokens[index + 1], path, line)
+            level = token.tag
+            if level == "h1":
+                if article.sections:
+                    raise PaibanError("headline line after the first section", path, line,
+                                      fix="move the '# …' headline lines to the top")
+                article.headline.append(text)
+            elif level == "h2":
+                section = Section(text, None, line=line)
+                article.sections.append(section)
+            elif level == "h3":
+                if section is None or section.subheading or section.blocks:
+                    raise PaibanError("a '### subheading' must follow its '## heading'",
+                                      path, line)
+                section.subheading = text
+            else:
+                raise PaibanError(f"heading level {level} is not used", path, line,
+                                  fix="use '#' headline, '##' section, '###' subheading")
+            index += 2
+        elif kind == "inline":
+            images = [c for c in token.children or [] if c.type == "image"]
+            if images:
+                add_photos(article, section, images, token, path, line)
+            else:
+                text = inline_text(token)
+                if text.startswith(":::"):
+                    raise PaibanError(f"unknown block '{text.split()[0:2]}'", path, line,
+                                      fix="blocks are ::: " + ", ::: ".join(CONTAINERS))
+                if in_quote:
+                    block.lines.extend(Text(part.strip(), line + n) for n, part in
+                                       enumerate(token.content.split("\n")) if part.strip())
+                elif container in ("subtitle", "byline", "credit"):
+                    if getattr(article, container):
+                        raise PaibanError(f"second {container}", path, line)
+                    # Spaces in these lines are deliberate (a byline pads names).
+                    setattr(article, container, Text(token.content.strip(), line))
+                elif container == "lead":
+                    article.lead.append(Text(text, line))
+                else:
+                    target(article, section, path, line).append(Text(text, line))
+        index += 1
+    if not article.headline:
+        raise PaibanError("page has no headline", path, 1,
+                          fix="add the headline as '# …' lines after the front matter")
+    return article
+
+
+def heading_text(inline, path, line):
+    text = inline_text(inline)
+    if not text:
+        raise PaibanError("heading with no text", path, line,
+                          fix="write the heading text after the # marks, or delete the line")
+    return Text(text, line)
+
+
+def target(article, section, path, line):
+    """Where body blocks go: the current section, or an untitled one opened for them."""
+    if section is None:
+        if not article.sections or article.sections[0].title is not None:
+            article.sections.insert(0, Section(None, None, line=line))
+        section = article.sections[0]
+    return section.blocks
+
+
+def add_photos(article, section, images, token, path, line):
+    rest = "".join(c.content for c in token.children if c.type == "text").strip()
+    if rest:
+        raise PaibanError("text next to a photo", path, line,
+                          fix="put each '![caption](file)' on a line of its own")
+    for image in images:
+        caption = image.content.strip()
+        if not caption:
+            raise PaibanError("photo without caption", path, line,
+                              fix="write the caption between the brackets: ![caption](file)")
+        photo = Photo(Text(caption, line), image.attrs.get("src") or None, line)
+        (section.photos if section else article.photos).append(photo)

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Set up paiban on Debian/Ubuntu, idempotently: pinned system packages (Pango,
+# fontconfig, HarfBuzz subsetter, the CJK fonts of fonts/fonts.lock.toml), a virtual
+# environment in .venv and the package in it. Run as root (or with sudo available).
+#   bash setup.sh          runtime only
+#   bash setup.sh --test   also the test tools (pytest, PyMuPDF, poppler-utils, qpdf)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# The fonts are pinned: a font update changes the pages, and archived editions
+# must rebuild the same. Their sha256 are in fonts/fonts.lock.toml.
+packages=(
+  "fonts-noto-cjk=1:20220127+repack1-1"
+  "fonts-noto-cjk-extra=1:20220127+repack1-1"
+  "fonts-lxgw-wenkai=1.250+repack-1"
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+  python3 python3-venv python3-pip
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(poppler-utils qpdf)
+fi
+
+missing=()
+for spec in "${packages[@]}"; do
+  name=${spec%%=*}
+  want=${spec#*=}
+  have=$(dpkg-query -W -f='${Status} ${Version}' "$name" 2>/dev/null || true)
+  if [[ "$have" != "install ok installed"* ]] || { [[ "$spec" == *=* ]] && [[ "$have" != *" $want" ]]; }; then
+    missing+=("$spec")
+  fi
+done
+if (( ${#missing[@]} )); then
+  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+python=python3
+if [[ ! -x .venv/bin/python ]]; then
+  "$python" -m venv .venv
+fi
+extra=""; [[ "${1:-}" == "--test" ]] && extra="[test]"
+stamp=".venv/.installed$extra"
+if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
+  .venv/bin/pip install -q --disable-pip-version-check -e ".$extra"
+  touch "$stamp"
+fi
