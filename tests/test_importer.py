@@ -1,0 +1,122 @@
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from paiban.chars import is_han
+from paiban.errors import PaibanError
+from paiban.importer import import_text
+from paiban.source import markdown, parse_article
+
+from conftest import SAMPLE_RAW
+
+
+def article_of(source):
+    return parse_article(markdown().parse(source), "<test>")
+
+
+def han(text):
+    return Counter(char for char in text if is_han(char))
+
+
+@pytest.fixture(scope="module")
+def sample():
+    raw = SAMPLE_RAW.read_text(encoding="utf-8")
+    source, summary = import_text(raw)
+    return raw, source, summary, article_of(source)
+
+
+def test_sample_structure_is_recognised(sample):
+    _, _, summary, article = sample
+    assert [t.text for t in article.headline] == ["履职尽责结硕果", "团结奋斗启新程"]
+    assert article.subtitle.text == "——大武口区政协2022年工作纪实"
+    assert len(article.lead) == 2
+    assert [s.title.text for s in article.sections] == [
+        "加强政治引领", "突出主业主责", "广泛凝聚共识", "全力服务大局", "强化自身建设"]
+    assert all(s.subheading.text.startswith("在") for s in article.sections)
+    quote = article.sections[0].blocks[0]
+    assert [t.text for t in quote.lines] == ["思想之旗引领新的征程，", "理论之光照亮前进道路。"]
+    assert sum(len(s.photos) for s in article.sections) == 10
+    assert article.credit.text == "（本版图片由大武口区政协提供）"
+    assert "captions      10" in summary
+
+
+def test_byline_keeps_its_deliberate_spaces(sample):
+    assert sample[3].byline.text == "本报记者 罗 鸣"
+
+
+def test_justification_spaces_are_removed(sample):
+    text = "".join(t.text for t in sample[3].texts())
+    assert "立案的50件提案，办复率100%" in text
+    assert "共举办各类专题学习40余次" in text
+    assert "（右3）" in text
+
+
+def test_block_split_mid_sentence_is_merged(sample):
+    paragraphs = [b.text for s in sample[3].sections for b in s.blocks if hasattr(b, "text")]
+    assert any("做到“两个维护”。共举办" in p for p in paragraphs)
+    assert any("工作情况通报，做到建言资政" in p for p in paragraphs)
+
+
+def test_every_han_character_survives_once(sample):
+    raw, source, _, article = sample
+    expected = han(raw)
+    for line in ("履职尽责结硕果", "团结奋斗启新程"):
+        expected.subtract(han(line))  # the doubled headline counts once
+    assert han("".join(t.text for t in article.texts())) == +expected
+
+
+def rewrap(paragraph, width, spaced):
+    """Wrap a paragraph as an extractor would, with justification spaces in some lines."""
+    lines = [paragraph[i:i + width] for i in range(0, len(paragraph), width)]
+    return [" ".join(line) if n in spaced else line for n, line in enumerate(lines)]
+
+
+@pytest.mark.parametrize("width", [9, 17, 24])
+def test_other_texts_at_other_widths(width):
+    paragraphs = [
+        "今年以来，示范区坚持项目为王，新签约项目12个，总投资达到38.5亿元，同比增长17%。",
+        "在“放管服”改革中，区里推出《企业开办一件事》清单，办理时间压缩到1个工作日。",
+        "下一步，示范区将继续优化营商环境，推动高质量发展迈出新步伐。",
+    ]
+    raw = ["优化营商环境优化营商环境 激发市场活力激发市场活力", "——示范区上半年经济运行综述", "",
+           "本报记者 王 芳", ""]
+    raw += rewrap(paragraphs[0], width, {1}) + [""]
+    raw += ["招商引资", "在扩大有效投资上实现新突破", ""]
+    raw += rewrap(paragraphs[1], width, {0, 2}) + [""]
+    raw += rewrap(paragraphs[2], width, set()) + [""]
+    raw += ["（本版图片由示范区管委会提供）", "", "示范区召开项目推进会。", ""]
+    source, _ = import_text("\n".join(raw))
+    article = article_of(source)
+    assert [t.text for t in article.headline] == ["优化营商环境", "激发市场活力"]
+    assert article.byline.text == "本报记者 王 芳"
+    assert [t.text for t in article.lead] == [paragraphs[0]]
+    assert article.sections[0].title.text == "招商引资"
+    assert [b.text for b in article.sections[0].blocks] == paragraphs[1:]
+    assert article.sections[0].photos[0].caption.text == "示范区召开项目推进会。"
+
+
+def test_markup_characters_in_copy_stay_text():
+    raw = "标题\n\n# 不是标题，而是正文里的井号。\n\n> 也不是引文，只是正文。\n"
+    source, _ = import_text(raw)
+    text = "".join(t.text for t in article_of(source).texts())
+    assert "#不是标题" in text and ">也不是引文" in text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    list("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动")
+    + list("，。、；：？！“”《》（）——…… \n\n1234567890abcXYZ#>:![]()*-\\")), max_size=300))
+def test_importer_never_loses_a_character_or_crashes(raw):
+    try:
+        source, _ = import_text(raw)
+    except PaibanError:
+        return
+    expected = han(raw)
+    article = article_of(source)
+    got = han("".join(t.text for t in article.texts()))
+    headline = "".join(t.text for t in article.headline)
+    # Only an undoubled headline may hold fewer characters than the input.
+    missing = expected - got
+    assert not missing or all(missing[c] <= headline.count(c) for c in missing)
