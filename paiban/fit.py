@@ -362,9 +362,11 @@ def place_section(composer, section, option, index, y, body, frames, overset):
     holes = 0
     for number, column in enumerate(columns):
         x = text_x + number * step
+        if number:
+            frames.append(Frame("rule", x - option.gutter * geometry.char / 2, top, 0,
+                                body * pitch, style="vertical"))
         frames.append(Frame("column", x, top, column_width, body * pitch,
-                            lines=list(column), source_line=section.line,
-                            style="rule" if number else ""))
+                            lines=list(column), source_line=section.line))
         holes += body - round(sum(item.height for item in column) / pitch)
     for item in left:
         overset.append(Overset(item.block, item.line, item.characters))
