@@ -81,6 +81,7 @@ def build_edition(edition, fonts, out_dir, strict=False):
         findings, placed = check_page(edition, page, fonts, strict)
         entry = {"page": page.number, "source": str(page.path), "pdf": None,
                  "page_count": 0, "overset": False, "overset_characters": 0,
+                 "blank_lines": None,
                  "fonts": {}, "errors": [f.as_dict() for f in findings if f.severity == "error"],
                  "warnings": [f.as_dict() for f in findings if f.severity == "warning"]}
         if placed is not None:
@@ -92,6 +93,7 @@ def build_edition(edition, fonts, out_dir, strict=False):
             entry.update(pdf=str(path), page_count=len(document.pages),
                          overset=bool(placed.overset),
                          overset_characters=sum(o.characters for o in placed.overset),
+                         blank_lines=placed.blank_lines,
                          fonts=embedded_fonts(data))
         entry["seconds"] = round(time.perf_counter() - started, 3)
         report["ok"] &= not entry["errors"]

@@ -66,7 +66,7 @@ class PlacedPage:
     frames: list
     overset: list
     warnings: list
-    holes: int  # body-line slots left blank inside text columns and at the foot
+    blank_lines: int  # body-line slots of a base column left blank by the bands
 
 
 class Composer:
@@ -92,24 +92,10 @@ class Composer:
         return self.cache[key]
 
 
-def text_columns(geometry, span):
-    """Column layouts of a text area ``span`` base columns wide: (count, chars, gutter)."""
-    total = span * (geometry.column_chars + geometry.gutter_chars) - geometry.gutter_chars
-    options = []
-    for count in range(1, span + 1):
-        chars = (total - (count - 1) * geometry.gutter_chars) // count
-        slack = total - count * chars - (count - 1) * geometry.gutter_chars
-        gutter = geometry.gutter_chars + (slack / (count - 1) if count > 1 else 0)
-        if 12 <= chars <= 28 and gutter <= geometry.gutter_chars * 1.5 and (
-                count == 1 or slack == 0 or count > 1):
-            options.append((count, chars, gutter))
-    return options
-
-
 @dataclass
 class Item:
     """Something that flows down a text column: a body line, or a pull quote."""
-    height: float
+    height: int        # in body lines
     frame_kind: str
     payload: object
     block: str
@@ -117,15 +103,15 @@ class Item:
     characters: int
 
 
-def flow(items, columns, height):
-    """Fill columns top to bottom; return (columns of items, items left over)."""
-    filled = [[] for _ in range(columns)]
-    column, used = 0, 0.0
+def flow(items, heights):
+    """Fill columns of the given heights (lines) in order; return (columns, left over)."""
+    filled = [[] for _ in heights]
+    column, used = 0, 0
     for index, item in enumerate(items):
-        while used + item.height > height + 1e-6:
-            column, used = column + 1, 0.0
-            if column == columns:
-                return filled, items[index:]
+        while column < len(heights) and used + item.height > heights[column]:
+            column, used = column + 1, 0
+        if column == len(heights):
+            return filled, items[index:]
         filled[column].append(item)
         used += item.height
     return filled, []
@@ -133,6 +119,7 @@ def flow(items, columns, height):
 
 def section_items(composer, section, width):
     geometry = composer.geometry
+    _, _, quote_height = composer.style("quote")
     items = []
     for block in section.blocks:
         if isinstance(block, PullQuote):
@@ -140,92 +127,125 @@ def section_items(composer, section, width):
             for text in block.lines:
                 lines += composer.lines(text.text, "quote", width - 2 * geometry.char,
                                         indent=0, justified=False)
-            _, _, line_height = composer.style("quote")
-            height = math.ceil((len(lines) * line_height + geometry.pitch) / geometry.pitch)
-            items.append(Item(height * geometry.pitch, "quote", lines, "pull quote",
-                              block.line, sum(len(t.text) for t in block.lines)))
+            height = math.ceil((len(lines) * quote_height + geometry.pitch) / geometry.pitch)
+            items.append(Item(height, "quote", lines, "pull quote", block.line,
+                              sum(len(t.text) for t in block.lines)))
         else:
             for line in composer.lines(block.text, "body", width):
-                items.append(Item(geometry.pitch, "line", line, "paragraph", block.line,
-                                  len(line.text)))
+                items.append(Item(1, "line", line, "paragraph", block.line, len(line.text)))
     return items
 
 
 @dataclass
-class BandOption:
-    span: int          # base columns for text
-    count: int
-    chars: int
-    gutter: float      # in characters
-    items: list
-    text_lines: int    # minimal column height, in lines
-    photo_min: int
-    photo_max: int
-    captions: list     # composed caption lines per photo
-    per_row: int = 1   # photos in a row
+class PhotoRows:
+    """Photos set ``per_row`` a row, each ``span`` base columns wide, captions below."""
+    per_row: int
+    span: int
+    captions: list       # composed caption lines, per photo
+    caption_lines: list  # per row, in body lines
+    frame_min: int       # per row, in body lines
+    frame_max: int
+
+    @property
+    def low(self):
+        return sum(self.caption_lines) + self.frame_min * len(self.caption_lines)
+
+    @property
+    def high(self):
+        return sum(self.caption_lines) + self.frame_max * len(self.caption_lines)
 
 
-def minimal_height(items, count, pitch):
-    total = sum(item.height for item in items)
-    lines = math.ceil(total / pitch / count - 1e-9)
-    while flow(items, count, lines * pitch)[1]:
-        lines += 1
-    return lines
-
-
-def photo_bounds(composer, photos, span, per_row):
-    """Captions and the min and max height (lines) of photos set ``per_row`` a row
-    in an area ``span`` base columns wide."""
+def photo_rows(composer, photos, area_span, per_row):
     geometry = composer.geometry
-    width = geometry.span(0, span // per_row)[1]
+    span = area_span // per_row
+    width = geometry.span(0, span)[1]
     _, _, caption_height = composer.style("caption")
     captions = [composer.lines(photo.caption.text, "caption", width, indent=0)
                 for photo in photos]
-    low = high = 0
-    for first in range(0, len(photos), per_row):
-        row = captions[first:first + per_row]
-        caption = max(math.ceil((len(lines) * caption_height + 4) / geometry.pitch)
-                      for lines in row)
-        low += math.ceil(width * PHOTO_RATIO[0] / geometry.pitch) + caption
-        high += math.floor(width * PHOTO_RATIO[1] / geometry.pitch) + caption
-    return captions, low, high
+    caption_lines = [max(math.ceil((len(lines) * caption_height + 4) / geometry.pitch)
+                         for lines in captions[first:first + per_row])
+                     for first in range(0, len(photos), per_row)]
+    return PhotoRows(per_row, span, captions, caption_lines,
+                     math.ceil(width * PHOTO_RATIO[0] / geometry.pitch),
+                     math.floor(width * PHOTO_RATIO[1] / geometry.pitch))
 
 
-def band_options(composer, section):
-    """Every way the grid allows to set a section: text span, columns, photo rows."""
-    geometry = composer.geometry
-    spans = [geometry.columns] if not section.photos else \
-        [s for s in range(geometry.columns - 4, geometry.columns - 1) if s > 0]
-    options = []
-    for span in spans:
-        photo_span = geometry.columns - span
-        layouts = [(1, [], 0, 0)] if not section.photos else [
-            (per_row, *photo_bounds(composer, section.photos, photo_span, per_row))
-            for per_row in range(1, min(photo_span, len(section.photos)) + 1)
-            if photo_span % per_row == 0]
-        for count, chars, gutter in text_columns(geometry, span):
-            items = section_items(composer, section, chars * geometry.char)
-            lines = minimal_height(items, count, geometry.pitch)
-            for per_row, captions, low, high in layouts:
-                options.append(BandOption(span, count, chars, gutter, items, lines, low,
-                                          high, captions, per_row))
-    return options
+@dataclass
+class BandOption:
+    """One way to set a section: text columns across the band, photos at the top of
+    the last (or first) ``photo_span`` base columns, text continuing under them."""
+    column_span: int     # base columns per text column
+    count: int           # text columns
+    chars: int           # characters per text column
+    items: list
+    photo_span: int      # base columns under photos, 0 without photos
+    photos: PhotoRows | None
+    photo_lines: int     # height of the photo area, in body lines
+    photos_left: bool
+    body: int            # height of the band below its heading, in body lines
+    cost: float
+
+    @property
+    def height(self):
+        return HEADING_LINES + self.body
+
+    def column_heights(self, body=None):
+        body = self.body if body is None else body
+        under = self.photo_span // self.column_span
+        heights = [body] * self.count
+        for index in (range(under) if self.photos_left else
+                      range(self.count - under, self.count)):
+            heights[index] = max(0, body - self.photo_lines)
+        return heights
 
 
 HEADING_LINES = 2
+MIN_LINES_UNDER_PHOTO = 3
 
 
-def band_height(option):
-    return HEADING_LINES + max(option.text_lines, option.photo_min)
+def blank_lines(option, heights):
+    """Empty body-line slots a flow leaves in the text columns."""
+    columns, _ = flow(option.items, heights)
+    return sum(height - sum(item.height for item in column)
+               for height, column in zip(heights, columns))
 
 
-def band_cost(option, geometry):
-    """Blank slots the option leaves in its text columns, in body lines of a column."""
-    body = max(option.text_lines, option.photo_min)
-    filled = sum(item.characters if item.frame_kind == "line"
-                 else item.height / geometry.pitch * option.chars for item in option.items)
-    return (body * option.count * option.chars - filled) / geometry.column_chars \
-        + 0.2 * abs(option.chars - geometry.column_chars)
+def band_options(composer, section, photos_left, limit):
+    """Every way the grid allows to set a section, at most ``limit`` lines high,
+    the cheapest for each height."""
+    geometry = composer.geometry
+    best = {}
+    for column_span in (1, 2):
+        count = geometry.columns // column_span
+        chars = column_span * (geometry.column_chars + geometry.gutter_chars) \
+            - geometry.gutter_chars
+        items = section_items(composer, section, chars * geometry.char)
+        text = sum(item.height for item in items)
+        layouts = [(0, None, 0)]
+        if section.photos:
+            layouts = []
+            for photo_span in range(column_span, geometry.columns, column_span):
+                for per_row in range(1, len(section.photos) + 1):
+                    if photo_span % per_row:
+                        continue
+                    rows = photo_rows(composer, section.photos, photo_span, per_row)
+                    layouts += [(photo_span, rows, lines)
+                                for lines in range(rows.low, rows.high + 1)]
+        for photo_span, rows, photo_lines in layouts:
+            option = BandOption(column_span, count, chars, items, photo_span, rows,
+                                photo_lines, photos_left, 0, 0.0)
+            under = photo_span // column_span
+            body = max(photo_lines, math.ceil((text + under * photo_lines) / count))
+            while body <= limit and flow(items, option.column_heights(body))[1]:
+                body += 1
+            if body > limit or 0 < body - photo_lines < MIN_LINES_UNDER_PHOTO:
+                continue
+            option.body = body
+            option.cost = blank_lines(option, option.column_heights()) * chars \
+                / geometry.column_chars + 0.2 * abs(chars - geometry.column_chars)
+            if option.height not in best or option.cost < best[option.height].cost:
+                best[option.height] = option
+    return list(best.values())
 
 
 def choose(option_sets, available, geometry):
@@ -238,17 +258,14 @@ def choose(option_sets, available, geometry):
         step = {}
         for used, (cost, picked) in best.items():
             for option in options:
-                total = used + band_height(option)
-                if total > available:
-                    continue
-                value = cost + band_cost(option, geometry)
-                if total not in step or value < step[total][0]:
+                total = used + option.height
+                value = cost + option.cost
+                if total <= available and (total not in step or value < step[total][0]):
                     step[total] = (value, picked + (option,))
         best = step
     if not best:
         return None
-    spare_cost = geometry.columns * (geometry.column_chars + 1) / geometry.column_chars
-    used = min(best, key=lambda u: best[u][0] + (available - u) * spare_cost)
+    used = min(best, key=lambda u: best[u][0] + (available - u) * geometry.columns)
     return best[used][1]
 
 
@@ -283,25 +300,18 @@ def fit_page(page, fonts, geometry):
 
     foot = pitch if article.credit else 0
     available = round((geometry.type_height - y - foot) / pitch)
-    sections = [s for s in article.sections]
-    option_sets = [band_options(composer, section) for section in sections]
-    combo = choose(option_sets, available, geometry) if sections else ()
-    holes = 0
-    if combo is None:
-        combo = [min(options, key=band_height) for options in option_sets]
-    spare = available - sum(band_height(o) for o in combo)
-    for index, (section, option) in enumerate(zip(sections, combo)):
-        height = band_height(option)
-        grow = 0
-        if spare > 0:
-            grow = min(spare, max(0, option.photo_max - (height - HEADING_LINES)))
-            spare -= grow
-        body = height + grow - HEADING_LINES
-        if y + (HEADING_LINES + body) * pitch > geometry.type_height - foot + 1e-6:
-            body = max(0, round((geometry.type_height - foot - y) / pitch) - HEADING_LINES)
-        holes += place_section(composer, section, option, index, y, body, frames, overset)
+    option_sets = [band_options(composer, section, index % 2 == 1, available)
+                   for index, section in enumerate(article.sections)]
+    combo = choose(option_sets, available, geometry)
+    if combo is None:  # overset: the smallest setting of each band, cut at the foot
+        combo = [min(options, key=lambda o: o.height) for options in option_sets]
+    blank = 0
+    for section, option in zip(article.sections, combo):
+        body = min(option.body, available - HEADING_LINES)
+        blank += place_section(composer, section, option, y, body, frames, overset)
+        available -= HEADING_LINES + body
         y += (HEADING_LINES + body) * pitch
-    holes += max(0, spare) * geometry.columns * geometry.column_chars // 13
+    blank += max(0, available) * geometry.columns
     if article.credit:
         frames.append(Frame("credit", 0, geometry.type_height - pitch, width, pitch,
                             text=article.credit.text, source_line=article.credit.line))
@@ -309,7 +319,7 @@ def fit_page(page, fonts, geometry):
         for line in frame.lines:
             if isinstance(line, cjk.Line) and line.overfull:
                 warnings.append(f"line {frame.source_line}: overfull line '{line.text}'")
-    return PlacedPage(geometry, frames, overset, warnings, holes)
+    return PlacedPage(geometry, frames, overset, warnings, blank)
 
 
 def headline_size(fonts, headline, width):
@@ -321,9 +331,8 @@ def headline_size(fonts, headline, width):
 def place_lead(composer, lead, frames, y):
     geometry = composer.geometry
     _, size, line_height = composer.style("lead")
-    count, chars, gutter = 4, None, None
-    span_width = geometry.type_width
-    column_width = (span_width - (count - 1) * 2 * geometry.char) / count
+    count = 4
+    column_width = (geometry.type_width - (count - 1) * 2 * geometry.char) / count
     measure = math.floor(column_width / size) * size
     lines = []
     for paragraph in lead:
@@ -343,66 +352,62 @@ def place_lead(composer, lead, frames, y):
     return y + height * geometry.pitch
 
 
-def place_section(composer, section, option, index, y, body, frames, overset):
-    """Place a section band; returns the blank body-line slots it leaves."""
+def place_section(composer, section, option, y, body, frames, overset):
+    """Place a section band ``body`` lines high; returns the blank line slots it leaves."""
     geometry = composer.geometry
     pitch = geometry.pitch
-    photo_span = geometry.columns - option.span
-    photos_left = index % 2 == 1
-    text_first = photo_span if (photos_left and section.photos) else 0
-    text_x = geometry.span(text_first, option.span)[0]
     frames.append(Frame("banner", 0, y, geometry.type_width, HEADING_LINES * pitch,
                         text=section.title.text if section.title else "",
                         source_line=section.line,
                         style=section.subheading.text if section.subheading else ""))
     top = y + HEADING_LINES * pitch
-    columns, left = flow(option.items, option.count, body * pitch)
-    column_width = option.chars * geometry.char
-    step = column_width + option.gutter * geometry.char
-    holes = 0
-    for number, column in enumerate(columns):
-        x = text_x + number * step
+    heights = option.column_heights(body)
+    columns, left = flow(option.items, heights)
+    width = option.chars * geometry.char
+    for number, (column, height) in enumerate(zip(columns, heights)):
+        x = geometry.span(number * option.column_span, option.column_span)[0]
+        column_top = top + (body - height) * pitch
         if number:
-            frames.append(Frame("rule", x - option.gutter * geometry.char / 2, top, 0,
-                                body * pitch, style="vertical"))
-        frames.append(Frame("column", x, top, column_width, body * pitch,
+            rule_top = top + (body - max(height, heights[number - 1])) * pitch
+            frames.append(Frame("rule", x - geometry.gutter / 2, rule_top, 0,
+                                top + body * pitch - rule_top, style="vertical"))
+        frames.append(Frame("column", x, column_top, width, height * pitch,
                             lines=list(column), source_line=section.line))
-        holes += body - round(sum(item.height for item in column) / pitch)
     for item in left:
         overset.append(Overset(item.block, item.line, item.characters))
-    if section.photos:
-        place_photos(composer, section, option, photos_left, top, body, frames, overset)
-    return holes
+    if option.photos:
+        place_photos(composer, section, option, top, min(body, option.photo_lines),
+                     frames, overset)
+    return sum(height - sum(item.height for item in column)
+               for height, column in zip(heights, columns)) * option.column_span
 
 
-def place_photos(composer, section, option, photos_left, top, body, frames, overset):
-    """Photos in rows beside the text; rows share the band's height; captions below."""
+def place_photos(composer, section, option, top, lines, frames, overset):
+    """Photos in rows sharing ``lines`` body lines; each caption below its photo."""
     geometry = composer.geometry
     pitch = geometry.pitch
-    photo_span = geometry.columns - option.span
-    per_row = option.per_row
-    width = geometry.span(0, photo_span // per_row)[1]
-    left = geometry.span(0 if photos_left else option.span, photo_span)[0]
+    rows = option.photos
+    first = 0 if option.photos_left else geometry.columns - option.photo_span
+    width = geometry.span(0, rows.span)[1]
     _, size, caption_height = composer.style("caption")
-    rows = [list(zip(section.photos, option.captions))[i:i + per_row]
-            for i in range(0, len(section.photos), per_row)]
-    caption_lines = [max(math.ceil((len(lines) * caption_height + 4) / pitch)
-                         for _, lines in row) for row in rows]
-    frame_lines = body - sum(caption_lines)
-    shares = [frame_lines // len(rows)] * len(rows)
-    shares[0] += frame_lines - sum(shares)
+    pairs = list(zip(section.photos, rows.captions))
+    frame_lines = lines - sum(rows.caption_lines)
+    count = len(rows.caption_lines)
+    shares = [frame_lines // count + (1 if n < frame_lines % count else 0)
+              for n in range(count)]
     y = top
-    for row, share, caption in zip(rows, shares, caption_lines):
-        if share < 3:
+    for number, (share, caption) in enumerate(zip(shares, rows.caption_lines)):
+        row = pairs[number * rows.per_row:(number + 1) * rows.per_row]
+        if share < rows.frame_min:
             overset.extend(Overset("photo", photo.line, len(photo.caption.text))
                            for photo, _ in row)
             continue
-        for number, (photo, lines) in enumerate(row):
-            x = left + number * (width + geometry.gutter)
+        for place, (photo, caption_lines) in enumerate(row):
+            x = geometry.span(first + place * rows.span, rows.span)[0]
             frames.append(Frame("photo", x, y, width, share * pitch - pitch / 3,
                                 src=photo.src, text=photo.caption.text,
                                 source_line=photo.line))
             frames.append(Frame("caption", x, y + share * pitch, width, caption * pitch,
-                                lines=lines, style="caption", size=size,
+                                lines=caption_lines, style="caption", size=size,
                                 line_height=caption_height, source_line=photo.line))
         y += (share + caption) * pitch

@@ -28,6 +28,14 @@ def test_sample_is_one_page_without_overset(sample_build):
     assert fitz.open(written["edition_pdf"]).page_count == 1
 
 
+def test_sample_fills_the_page_without_large_holes(sample_build):
+    from paiban.geometry import GEOMETRIES
+    geometry = GEOMETRIES["broadsheet"]
+    _, report = sample_build
+    # Blank body-line slots of a base column, over the whole type area: under 2%.
+    assert report["pages"][0]["blank_lines"] < 0.02 * geometry.lines * geometry.columns
+
+
 def test_page_is_broadsheet_trim(sample_build):
     folder, report = sample_build
     rect = fitz.open(report["pages"][0]["pdf"])[0].rect
