@@ -10,7 +10,6 @@ What does not fit is overset: reported per block in characters, never pushed ont
 second page.
 """
 
-import itertools
 import math
 from dataclasses import dataclass, field
 

@@ -64,9 +64,9 @@ def images(page, strict=False):
                 "add the file name: ![caption](photos/name.jpg)"))
             continue
         path = (folder / photo.src).resolve()
-        if not path.is_relative_to(folder):
+        if ":" in photo.src or not path.is_relative_to(folder):
             findings.append(Finding("error", str(page.path), photo.line,
-                                    f"image {photo.src!r} is outside the edition folder",
+                                    f"image {photo.src!r} is not a file inside the edition folder",
                                     "copy the image into the edition folder"))
         elif not path.is_file():
             findings.append(Finding("error" if strict else "warning", str(page.path),

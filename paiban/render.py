@@ -88,10 +88,14 @@ def font_faces(fonts):
 
 
 def page_css(geometry, fonts):
+    """@page and the variables the stylesheets use: geometry, and for every text
+    style its font stack (the lock's chain for its role), size and leading."""
     variables = dict(geometry.css_variables())
-    for role in fonts.roles:
-        variables[f"font-{role}"] = ", ".join(
+    for name, (role, size, leading) in STYLES.items():
+        variables[f"{name}-font"] = ", ".join(
             f'"paiban-{face.role.name}"' for face in fonts.chain(role))
+        variables[f"{name}-size"] = f"{size or geometry.body_size}pt"
+        variables[f"{name}-leading"] = f"{leading or geometry.pitch:.3f}pt"
     variables = "".join(f"--{k}:{v};" for k, v in variables.items())
     return (f"@page {{ size: {geometry.trim_width:.3f}pt {geometry.trim_height:.3f}pt; "
             f"margin: 0 }}\n:root {{ {variables} }}")
@@ -102,7 +106,7 @@ def html_for(edition, page, placed, fonts):
     return template.render(
         edition=edition, page=page, frames=placed.frames, geometry=placed.geometry,
         date=long_date(edition.date), faces=font_faces(fonts),
-        styles={name: {"family": f"paiban-{role}", "size": size, "line_height": lh}
+        styles={name: {"size": size, "line_height": lh}
                 for name, (role, size, lh) in STYLES.items()})
 
 

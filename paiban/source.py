@@ -226,6 +226,10 @@ def parse_article(tokens, path):
                 add_photos(article, section, images, token, path, line)
             else:
                 text = inline_text(token)
+                if text.startswith("!["):
+                    raise PaibanError("photo reference refused", path, line,
+                                      fix="give an image file inside the edition folder: "
+                                          "![caption](photos/name.jpg)")
                 if text.startswith(":::"):
                     raise PaibanError(f"unknown block '{text.split()[0:2]}'", path, line,
                                       fix="blocks are ::: " + ", ::: ".join(CONTAINERS))
