@@ -65,7 +65,7 @@ def check_page(edition, page, fonts, strict=False):
     findings = preflight.coverage(page, fonts) + preflight.images(page, strict)
     if any(f.severity == "error" for f in findings):
         return findings, None
-    placed = fit_page(page, fonts, GEOMETRIES[edition.paper_size])
+    placed = fit_page(page, fonts, GEOMETRIES[edition.paper_size], edition.composition)
     return findings + preflight.overset(page, placed), placed
 
 

@@ -7,12 +7,16 @@ breaks and spaces lines) and the preflight (which names characters).
 import re
 import unicodedata
 
-# Marks that never start a line (clreq 3.1.7, basic level) ...
-NOT_AT_START = set("、，。：；！？”’）］｝》〉】〕〗」』－～–·／")
-NOT_AT_START |= set(",.:;!?)]}%‰℃°")
-# ... and those the strict level adds: dash and ellipsis, and small kana-like marks.
-NOT_AT_START_STRICT = NOT_AT_START | set("—…々〻ー")
-NOT_AT_END = set("“‘（［｛《〈【〔〖「『") | set("([{")
+# Line-start and line-end prohibition (clreq 3.1.7), by level. The basic level ...
+_BASIC_START = set("、，。：；！？”’）］｝》〉】〕〗」』－～–·／") | set(",.:;!?)]}%‰℃°")
+_BASIC_END = set("“‘（［｛《〈【〔〖「『") | set("([{")
+# ... GB style adds the solidus at line end; strict adds dash, ellipsis and iteration marks
+# at line start.
+NOT_AT_START = {"none": set(), "basic": _BASIC_START, "gb": _BASIC_START,
+                "strict": _BASIC_START | set("—…々〻ー")}
+NOT_AT_END = {"none": set(), "basic": _BASIC_END, "gb": _BASIC_END | {"／"},
+              "strict": _BASIC_END | {"／"}}
+LEVELS = tuple(NOT_AT_START)
 
 OPENING = set("“‘（［｛《〈【〔〖「『")
 CLOSING = set("”’）］｝》〉】〕〗」』")
@@ -21,6 +25,11 @@ PAUSE = set("、，。：；！？")
 FULLWIDTH_PUNCT = OPENING | CLOSING | PAUSE
 SENTENCE_END = set("。！？…")
 INSEPARABLE = ("——", "……")
+
+
+def is_dash_or_ellipsis(text):
+    """A run of —— or ……: set in full-width forms, never split, never spaced inside."""
+    return bool(text) and text[0] in "—…" and len(set(text)) == 1
 
 
 def is_han(char):

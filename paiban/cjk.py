@@ -3,13 +3,17 @@
 A paragraph is cut into units (a Han character, a mark, a Latin word or number
 that must stay whole, an inseparable —— or ……), measured with the advance widths
 of the face that will set it, and broken into lines of a column measure given in
-em. The rules, in the order clreq gives them:
+em. The rules, in the order clreq gives them, each settable per text style
+(:class:`Settings`):
 
-- line-start and line-end prohibition at the strict level, squeeze before push;
-- adjacent full-width marks compressed to 1.5 em (the first mark set half width);
-- a ¼ em gap between Han and Latin, dropped at line start and end;
+- line-start and line-end prohibition at a level (none, basic, GB, strict), squeeze
+  before push;
+- punctuation width by a named style (quanjiao, kaiming, hangmobanjiao, banjiao);
+  in all of them two adjacent marks take 1.5 em, never 2;
+- a ⅛–¼ em gap between Han and Latin, never at line start or end, never typed;
 - no paragraph ending in a line of one character;
-- every line but the last justified to the measure by even spacing between units.
+- every line but the last justified to the measure: Han–Latin gaps and word spaces
+  stretch first, then every unit evenly, never inside a unit.
 
 The result is plain data (lines of units, with widths, halving and spacing) that a
 template turns into markup; the characters themselves are never changed or added to.
@@ -18,24 +22,61 @@ template turns into markup; the characters themselves are never changed or added
 import re
 from dataclasses import dataclass, field
 
-from .chars import (CLOSING, FULLWIDTH_PUNCT, INSEPARABLE, LATIN_RUN, NOT_AT_END,
-                    NOT_AT_START_STRICT, OPENING, PAUSE, is_han)
+from .chars import (CLOSING, FULLWIDTH_PUNCT, INSEPARABLE, LATIN_RUN, LEVELS, NOT_AT_END,
+                    NOT_AT_START, OPENING, PAUSE, SENTENCE_END, is_han)
 
-HAN_LATIN_GAP = 0.25      # em
-HAN_LATIN_GAP_MIN = 0.125  # what squeezing may reduce it to
+PUNCTUATION_STYLES = ("quanjiao", "kaiming", "hangmobanjiao", "banjiao")
+GAP_RANGE = (0.125, 0.25)  # em, Han–Latin gap: the setting's range
+STRETCH_MAX = 0.25         # em a Han–Latin gap or word space grows before spacing starts
+SPACING_MAX = 0.25         # em between units; beyond it, gaps and word spaces take the rest
 TOLERANCE = 1e-6
 
 UNIT = re.compile("|".join(re.escape(s) + "+" for s in INSEPARABLE)
                   + "|" + LATIN_RUN.pattern + r"| +|.", re.S)
 
 
-@dataclass
+@dataclass(frozen=True)
+class Settings:
+    """How a text style composes.
+
+    The defaults are a mainland newspaper's: strict prohibition, quanjiao
+    (全角式, GB/T 15834's full-width marks, adjacent pairs compressed, marks halved
+    only to squeeze a line), a ¼ em Han–Latin gap, 2 em indent, justified.
+    """
+    level: str = "strict"
+    punctuation: str = "quanjiao"
+    han_latin_gap: float = 0.25
+    indent: float = 2.0
+    justified: bool = True
+
+    def __post_init__(self):
+        if self.level not in LEVELS:
+            raise ValueError(f"line-break level {self.level!r}: use one of {', '.join(LEVELS)}")
+        if self.punctuation not in PUNCTUATION_STYLES:
+            raise ValueError(f"punctuation style {self.punctuation!r}: "
+                             f"use one of {', '.join(PUNCTUATION_STYLES)}")
+        if not GAP_RANGE[0] <= self.han_latin_gap <= GAP_RANGE[1]:
+            raise ValueError(f"han_latin_gap {self.han_latin_gap}: use 0.125 to 0.25 (em)")
+
+    @property
+    def gap_min(self):
+        """What squeezing may narrow a Han–Latin gap to."""
+        return min(GAP_RANGE[0], self.han_latin_gap)
+
+
+@dataclass(eq=False)
 class Unit:
     text: str
     advance: float            # em, at full width
-    halvable: bool = False    # a full-width mark the face can set half width
+    side: str | None = None   # 'left'/'right': a full-width mark inked in that half,
+                              # which may be set half width by cutting the other
     halved: bool = False
     gap: float = 0.0          # em before this unit (Han–Latin), unless it starts a line
+    stretch: float = 0.0      # em added to the gap or word space to justify the line
+
+    @property
+    def halvable(self):
+        return self.side is not None
 
     @property
     def latin(self):
@@ -48,12 +89,6 @@ class Unit:
     @property
     def width(self):
         return self.advance / 2 if self.halved else self.advance
-
-    def may_start(self):
-        return self.text[0] not in NOT_AT_START_STRICT
-
-    def may_end(self):
-        return self.text[-1] not in NOT_AT_END
 
 
 @dataclass
@@ -77,27 +112,57 @@ class Line:
         return self.natural > self.measure + TOLERANCE
 
 
-def line_width(units):
-    """Width of units set on one line: the first unit's gap and trailing spaces drop."""
+def set_units(units):
+    """The units that are set: trailing spaces hang outside the measure."""
     end = len(units)
     while end and units[end - 1].space:
         end -= 1
-    return sum(unit.width for unit in units[:end]) + sum(unit.gap for unit in units[1:end])
+    return units[:end]
 
 
-def units_of(text, advance, can_halve):
-    """Cut text into units measured in em; mark Han–Latin gaps and adjacent marks."""
+def edge_marks(units, rules):
+    """Marks the punctuation style sets half width because they stand at the line's
+    edges: an opening bracket at line start (all styles but quanjiao), a closing or
+    pause mark at line end (hangmobanjiao)."""
+    units = set_units(units)
+    return line_edges(units[0], units[-1], rules) if units else []
+
+
+def line_edges(first, last, rules):
+    marks = []
+    if rules.punctuation != "quanjiao" and first.text in OPENING:
+        marks.append(first)
+    if rules.punctuation == "hangmobanjiao" and last.text in CLOSING | PAUSE:
+        marks.append(last)
+    return [unit for unit in marks if unit.halvable and not unit.halved]
+
+
+def line_width(units, rules=None):
+    """Width of units set on one line: the first unit's gap and trailing spaces drop,
+    and with ``rules`` the marks the style halves at the line's edges count half."""
+    units = set_units(units)
+    width = sum(unit.width for unit in units) + sum(unit.gap for unit in units[1:])
+    if rules:
+        width -= sum(unit.advance / 2 for unit in edge_marks(units, rules))
+    return width
+
+
+def units_of(text, advance, ink_side, rules):
+    """Cut text into units measured in em; set gaps and mark widths by the style."""
     units = []
     for match in UNIT.finditer(text):
         chunk = match.group()
-        width = sum(advance(char) for char in chunk)
-        halvable = chunk in FULLWIDTH_PUNCT and width >= 0.99 and can_halve
-        units.append(Unit(chunk, width, halvable))
+        width = advance(chunk)
+        side = ink_side(chunk) if chunk in FULLWIDTH_PUNCT and width >= 0.99 else None
+        halved = side is not None and (
+            rules.punctuation == "banjiao"
+            or rules.punctuation == "kaiming" and chunk not in SENTENCE_END)
+        units.append(Unit(chunk, width, side, halved))
     for before, after in zip(units, units[1:]):
         if before.latin and is_han(after.text[0]) or is_han(before.text[-1]) and after.latin:
-            after.gap = HAN_LATIN_GAP
+            after.gap = rules.han_latin_gap
         # Two adjacent marks take 1.5 em: the blank half of one of them goes.
-        if before.halvable and after.halvable:
+        if before.halvable and after.halvable and not (before.halved or after.halved):
             if before.text in CLOSING | PAUSE:
                 before.halved = True
             elif after.text in OPENING:
@@ -105,25 +170,26 @@ def units_of(text, advance, can_halve):
     return units
 
 
-def squeeze(units, measure, marks=True):
+def squeeze(units, measure, rules):
     """Fit units into the measure by narrowing Han–Latin gaps, then halving marks.
 
     Marks are halved from the line end backwards. Returns the changes to apply
     (unit, attribute, value), or None when even full compression does not fit.
     """
-    excess = line_width(units) - measure
+    excess = line_width(units, rules) - measure
     changes = []
     for unit in units[1:]:
         if excess <= TOLERANCE:
             return changes
-        if unit.gap > HAN_LATIN_GAP_MIN:
-            take = min(unit.gap - HAN_LATIN_GAP_MIN, excess)
+        if unit.gap > rules.gap_min:
+            take = min(unit.gap - rules.gap_min, excess)
             changes.append((unit, "gap", unit.gap - take))
             excess -= take
-    for unit in reversed(units if marks else []):
+    edges = edge_marks(units, rules)
+    for unit in reversed(units):
         if excess <= TOLERANCE:
             return changes
-        if unit.halvable and not unit.halved:
+        if unit.halvable and not unit.halved and unit not in edges:
             changes.append((unit, "halved", True))
             excess -= unit.advance / 2
     return changes if excess <= TOLERANCE else None
@@ -134,94 +200,160 @@ def apply(changes):
         setattr(unit, attribute, value)
 
 
-def can_break(units, index):
+def can_break(units, index, rules):
     """May a line end before units[index]?"""
-    return units[index].may_start() and units[index - 1].may_end() \
-        and not (units[index - 1].latin and units[index].latin)
+    before, after = units[index - 1], units[index]
+    return after.text[0] not in NOT_AT_START[rules.level] \
+        and before.text[-1] not in NOT_AT_END[rules.level] \
+        and not after.space and not (before.latin and after.latin)
 
 
-def break_lines(units, measure, indent):
-    lines, start = [], 0
-    while start < len(units):
-        width = measure - (indent if not lines else 0)
-        end = start + 1
-        while end < len(units) and line_width(units[start:end + 1]) <= width + TOLERANCE:
-            end += 1
-        # Narrowing Han–Latin gaps may take one more unit; halving marks may not.
-        if end < len(units) and (end + 1 == len(units) or can_break(units, end + 1)):
-            changes = squeeze(units[start:end + 1], width, marks=False)
-            if changes is not None:
-                apply(changes)
-                end += 1
-        end = settle(units, start, end, width)
-        lines.append(Line(units[start:end], width, indent if not lines else 0.0))
-        start = end
+# Demerits of a line (clreq: squeeze first, then push, then spread evenly).
+# Squeezing is linear and cheap: it costs less than the smallest push.
+SQUEEZE_COST = 1      # per em taken by narrowing gaps or halving marks
+STRETCH_COST = 10     # per em a Han–Latin gap or word space grows
+SPACING_COST = 100    # per em of even spacing between units
+SHORT_LAST_LINE = 1e6
+OVERFULL = 1e9
+LOOSE = 3.0           # em of slack past which a line is tried only if nothing else fits
+
+
+@dataclass
+class Span:
+    """Running sums over a candidate line as it grows unit by unit."""
+    first: Unit
+    last: Unit = None
+    width: float = 0.0       # natural width, first gap dropped
+    squeezable: float = 0.0  # em squeezing may take
+    stretchable: int = 0     # Han–Latin gaps and word spaces
+    units: int = 0
+    characters: int = 0      # units that are not marks
+
+    def add(self, unit, rules):
+        first = self.units == 0
+        self.width += unit.width + (0.0 if first else unit.gap)
+        if not first:
+            self.squeezable += max(0.0, unit.gap - rules.gap_min)
+            self.stretchable += bool(unit.gap or unit.space)
+        if unit.halvable and not unit.halved:
+            self.squeezable += unit.advance / 2
+        self.units += 1
+        self.characters += unit.text not in FULLWIDTH_PUNCT
+        self.last = unit
+
+
+def line_cost(span, natural, width, last, first_line):
+    """Demerits of setting a span, ``natural`` em wide, as one line of ``width`` em,
+    or None if it cannot fit even fully squeezed."""
+    if natural > width + TOLERANCE:
+        excess = natural - width
+        return SQUEEZE_COST * excess if excess <= span.squeezable + TOLERANCE else None
+    if last:
+        return SHORT_LAST_LINE if span.characters <= 1 and not first_line else 0.0
+    if span.units < 2:
+        return (SPACING_COST * (width - natural)) ** 2
+    stretch, spacing = distribute(width - natural, span.units, span.stretchable)
+    return (STRETCH_COST * stretch) ** 2 + (SPACING_COST * spacing) ** 2
+
+
+def distribute(slack, units, stretchable):
+    """Share a line's slack (em): each Han–Latin gap and word space takes up to
+    :data:`STRETCH_MAX` first, then the gaps between all units take the rest evenly,
+    up to :data:`SPACING_MAX`; past that, the stretchable gaps take it all.
+    Returns (stretch per stretchable gap, spacing per unit gap)."""
+    stretch = min(STRETCH_MAX, slack / stretchable) if stretchable else 0.0
+    spacing = (slack - stretch * stretchable) / (units - 1)
+    if spacing > SPACING_MAX and stretchable:
+        stretch += (spacing - SPACING_MAX) * (units - 1) / stretchable
+        spacing = SPACING_MAX
+    return stretch, spacing
+
+
+def break_lines(units, measure, rules):
+    """Total-fit line breaking (after Knuth and Plass): of all the ways to break the
+    paragraph at allowed places, the one with the fewest demerits. Squeezing costs
+    less than pushing a character down, so a line squeezes before it pushes; the
+    slack of a push is shared with the lines before it rather than left in one loose
+    line; a last line of one character costs more than any other setting."""
+    count = len(units)
+    breakable = [False] + [can_break(units, index, rules) for index in range(1, count)] \
+        + [True]
+    best = {0: (0.0, None)}
+    for start in range(count):
+        if start not in best:
+            continue
+        width = measure - (rules.indent if start == 0 else 0.0)
+        span, trailing, fitted, loose = Span(units[start]), [], False, None
+        for end in range(start + 1, count + 1):
+            unit = units[end - 1]
+            if unit.space:
+                trailing.append(unit)
+            else:
+                for pending in trailing + [unit]:
+                    span.add(pending, rules)
+                trailing = []
+            if not breakable[end] or not span.units:
+                continue
+            saved = sum(mark.advance / 2 for mark in line_edges(span.first, span.last, rules))
+            natural = span.width - saved
+            span.squeezable -= saved
+            cost = line_cost(span, natural, width, end == count, start == 0)
+            span.squeezable += saved
+            if cost is None:
+                if fitted:
+                    break
+                end, cost = loose or (end, OVERFULL)  # nothing fits: loose, or overfull
+            elif end < count and width - natural > LOOSE and not fitted:
+                loose = (end, cost)
+                continue
+            fitted = True
+            total = best[start][0] + cost
+            if end not in best or total < best[end][0]:
+                best[end] = (total, start)
+            if cost == OVERFULL or loose and loose[0] == end:
+                break
+    breaks, end = [], count
+    while end:
+        start = best[end][1]
+        breaks.append((start, end))
+        end = start
+    lines = []
+    for start, end in reversed(breaks):
+        width = measure - (rules.indent if start == 0 else 0.0)
+        changes = squeeze(units[start:end], width, rules)
+        apply(changes or [])
+        lines.append(Line(units[start:end], width, rules.indent if start == 0 else 0.0))
     if lines:
         lines[-1].last = True
     return lines
 
 
-def settle(units, start, end, width):
-    """Move a greedy break to an allowed place: squeeze first, then push."""
-    if end >= len(units) or can_break(units, end):
-        return end
-    # Squeeze: take one or two more units (a closing mark, 。” …) by halving marks.
-    for extra in (1, 2):
-        candidate = end + extra
-        if candidate <= len(units) and (candidate == len(units) or can_break(units, candidate)):
-            changes = squeeze(units[start:candidate], width)
-            if changes is not None:
-                apply(changes)
-                return candidate
-    # Push: move characters down until the break is allowed.
-    for candidate in range(end - 1, start, -1):
-        if can_break(units, candidate):
-            return candidate
-    return end  # no allowed break: the line stays overfull and is reported
-
-
-def avoid_short_last_line(lines):
-    """A paragraph does not end with a line of one character (plus its marks)."""
-    if len(lines) < 2:
-        return lines
-    last, previous = lines[-1], lines[-2]
-    if sum(1 for unit in last.units if unit.text not in FULLWIDTH_PUNCT) > 1:
-        return lines
-    merged = previous.units + last.units
-    changes = squeeze(merged, previous.measure)
-    if changes is not None:
-        apply(changes)
-        previous.units, previous.last = merged, True
-        return lines[:-1]
-    for cut in range(len(previous.units) - 1, 0, -1):
-        if can_break(merged, cut) and len(previous.units) - cut <= 3:
-            previous.units, last.units = merged[:cut], merged[cut:]
-            return lines
-    return lines
-
-
 def justify(line):
-    """Spread the slack evenly between the units of every line but the last."""
-    gaps = len(line.units) - 1
-    while gaps > 0 and line.units[gaps].space:
-        gaps -= 1
-    if line.last or gaps <= 0:
-        line.spacing = 0.0
-    else:
-        line.spacing = (line.measure - line.natural) / gaps
+    """Spread the slack of every line but the last (see :func:`distribute`)."""
+    units = set_units(line.units)
+    slack = line.measure - line.natural
+    if line.last or len(units) < 2 or slack <= TOLERANCE:
+        return
+    stretchable = [unit for unit in units[1:] if unit.gap or unit.space]
+    stretch, line.spacing = distribute(slack, len(units), len(stretchable))
+    for unit in stretchable:
+        unit.stretch = stretch
 
 
-def compose(text, measure, advance, can_halve=True, indent=2.0, justified=True):
+def compose(text, measure, advance, ink_side, rules=Settings()):
     """Compose one paragraph into lines of ``measure`` em.
 
-    ``advance(char)`` gives a character's advance in em in the face that sets it;
-    ``can_halve`` says whether that face has half-width forms (``halt``) for marks.
+    ``advance(text)`` gives a unit's advance in em in the face that sets it,
+    ``ink_side(char)`` which half of its em box a full-width mark inks ('left',
+    'right' or None), so that the other half can be cut.
     """
-    units = units_of(text, advance, can_halve)
-    lines = avoid_short_last_line(break_lines(units, measure, indent))
+    units = units_of(text, advance, ink_side, rules)
+    lines = break_lines(units, measure, rules)
     for line in lines:
-        if line.units:
-            line.units[0].gap = 0.0
-        if justified:
+        if not line.units:
+            continue
+        apply((unit, "halved", True) for unit in edge_marks(line.units, rules))
+        line.units[0].gap = 0.0
+        if rules.justified:
             justify(line)
     return lines

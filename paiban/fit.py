@@ -11,7 +11,7 @@ second page.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import cjk
 from .model import PullQuote
@@ -30,6 +30,11 @@ STYLES = {
     "header": ("hei", 9.0, 14.4),
     "masthead": ("hei", 20.0, 24.0),
     "headline": ("song_heavy", None, None),  # size fitted to the width
+}
+# Where a style composes differently from the edition's settings (cjk.Settings).
+STYLE_SETTINGS = {
+    "caption": {"indent": 0.0},
+    "quote": {"indent": 0.0, "justified": False},  # centred, one verse a line
 }
 HEADLINE_MAX = 48.0
 PHOTO_RATIO = (0.5, 0.8)  # frame height / width
@@ -69,26 +74,38 @@ class PlacedPage:
 
 
 class Composer:
-    """Composes text in a style at a measure, with the style's face metrics."""
+    """Composes text in a style at a measure, with the style's face metrics and
+    the edition's composition settings."""
 
-    def __init__(self, fonts, geometry):
+    def __init__(self, fonts, geometry, rules=cjk.Settings()):
         self.fonts = fonts
         self.geometry = geometry
+        self.rules = rules
         self.cache = {}
 
     def style(self, name):
         role, size, line_height = STYLES[name]
         return role, size or self.geometry.body_size, line_height or self.geometry.pitch
 
-    def lines(self, text, style, width_pt, indent=2.0, justified=True):
-        key = (text, style, round(width_pt, 3), indent, justified)
+    def lines(self, text, style, width_pt, size=None):
+        role, style_size, _ = self.style(style)
+        size = size or style_size
+        key = (text, style, round(width_pt, 3), size)
         if key not in self.cache:
-            role, size, _ = self.style(style)
             self.cache[key] = cjk.compose(
-                text, width_pt / size, lambda char: self.fonts.advance(role, char),
-                can_halve=self.fonts.has_feature(role, "halt"), indent=indent,
-                justified=justified)
+                text, width_pt / size, lambda unit: self.fonts.advance(role, unit),
+                lambda char: self.fonts.ink_side(role, char),
+                rules=replace(self.rules, **STYLE_SETTINGS.get(style, {})))
         return self.cache[key]
+
+    def fitting_size(self, texts, style, width_pt):
+        """The style's size, or smaller so that the longest text sets on one line
+        (its closing mark squeezed to half width)."""
+        role, size, _ = self.style(style)
+        longest = max(sum(self.fonts.advance(role, char) for char in text)
+                      - (0.5 if self.fonts.ink_side(role, text[-1]) else 0)
+                      for text in texts)
+        return min(size, math.floor(2 * width_pt / longest) / 2)
 
 
 @dataclass
@@ -100,6 +117,13 @@ class Item:
     block: str
     line: int
     characters: int
+
+
+@dataclass
+class Quote:
+    lines: list
+    size: float
+    leading: float
 
 
 def flow(items, heights):
@@ -122,13 +146,14 @@ def section_items(composer, section, width):
     items = []
     for block in section.blocks:
         if isinstance(block, PullQuote):
-            lines = []
-            for text in block.lines:
-                lines += composer.lines(text.text, "quote", width - 2 * geometry.char,
-                                        indent=0, justified=False)
-            height = math.ceil((len(lines) * quote_height + geometry.pitch) / geometry.pitch)
-            items.append(Item(height, "quote", lines, "pull quote", block.line,
-                              sum(len(t.text) for t in block.lines)))
+            quote_width = width
+            size = composer.fitting_size([t.text for t in block.lines], "quote", quote_width)
+            lines = [line for text in block.lines
+                     for line in composer.lines(text.text, "quote", quote_width, size)]
+            leading = quote_height * size / composer.style("quote")[1]
+            height = math.ceil((len(lines) * leading + geometry.pitch) / geometry.pitch)
+            items.append(Item(height, "quote", Quote(lines, size, leading), "pull quote",
+                              block.line, sum(len(t.text) for t in block.lines)))
         else:
             for line in composer.lines(block.text, "body", width):
                 items.append(Item(1, "line", line, "paragraph", block.line, len(line.text)))
@@ -140,6 +165,7 @@ class PhotoRows:
     """Photos set ``per_row`` a row, each ``span`` base columns wide, captions below."""
     per_row: int
     span: int
+    caption_size: float  # pt, so that the caption measure is whole characters
     captions: list       # composed caption lines, per photo
     caption_lines: list  # per row, in body lines
     frame_min: int       # per row, in body lines
@@ -158,13 +184,14 @@ def photo_rows(composer, photos, area_span, per_row):
     geometry = composer.geometry
     span = area_span // per_row
     width = geometry.span(0, span)[1]
-    _, _, caption_height = composer.style("caption")
-    captions = [composer.lines(photo.caption.text, "caption", width, indent=0)
+    _, size, caption_height = composer.style("caption")
+    size = width / math.floor(width / size)
+    captions = [composer.lines(photo.caption.text, "caption", width, size)
                 for photo in photos]
     caption_lines = [max(math.ceil((len(lines) * caption_height + 4) / geometry.pitch)
                          for lines in captions[first:first + per_row])
                      for first in range(0, len(photos), per_row)]
-    return PhotoRows(per_row, span, captions, caption_lines,
+    return PhotoRows(per_row, span, size, captions, caption_lines,
                      math.ceil(width * PHOTO_RATIO[0] / geometry.pitch),
                      math.floor(width * PHOTO_RATIO[1] / geometry.pitch))
 
@@ -268,9 +295,9 @@ def choose(option_sets, available, geometry):
     return best[used][1]
 
 
-def fit_page(page, fonts, geometry):
+def fit_page(page, fonts, geometry, rules=cjk.Settings()):
     """Place ``page`` on ``geometry``: frames, overset and warnings."""
-    composer = Composer(fonts, geometry)
+    composer = Composer(fonts, geometry, rules)
     article = page.article
     pitch, width = geometry.pitch, geometry.type_width
     frames, overset, warnings = [], [], []
@@ -388,7 +415,7 @@ def place_photos(composer, section, option, top, lines, frames, overset):
     rows = option.photos
     first = 0 if option.photos_left else geometry.columns - option.photo_span
     width = geometry.span(0, rows.span)[1]
-    _, size, caption_height = composer.style("caption")
+    _, _, caption_height = composer.style("caption")
     pairs = list(zip(section.photos, rows.captions))
     frame_lines = lines - sum(rows.caption_lines)
     count = len(rows.caption_lines)
@@ -407,6 +434,6 @@ def place_photos(composer, section, option, top, lines, frames, overset):
                                 src=photo.src, text=photo.caption.text,
                                 source_line=photo.line))
             frames.append(Frame("caption", x, y + share * pitch, width, caption * pitch,
-                                lines=caption_lines, style="caption", size=size,
+                                lines=caption_lines, style="caption", size=rows.caption_size,
                                 line_height=caption_height, source_line=photo.line))
         y += (share + caption) * pitch

@@ -10,15 +10,29 @@ import hashlib
 import os
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
+from fontTools.pens.boundsPen import BoundsPen
+import uharfbuzz
 from fontTools.ttLib import TTFont
 
+from .chars import is_dash_or_ellipsis
 from .errors import PaibanError
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "fonts" / "fonts.lock.toml"
+
+
+# OpenType features as the stylesheets set them (typography.css): no kerning or
+# ligatures, so that a run is as wide as its units; dashes and ellipses in their
+# full-width forms, so that —— and …… take 2 em as Chinese text wants.
+SHAPING = {"kern": False, "liga": False, "clig": False, "calt": False}
+FULL_WIDTH = {"fwid": True}
+
+
+def features(text):
+    return SHAPING | FULL_WIDTH if is_dash_or_ellipsis(text) else SHAPING
 
 
 def cache_dir():
@@ -59,7 +73,7 @@ class Role:
         return f"apt-get install {self.package}={self.version}"
 
 
-@dataclass
+@dataclass(eq=False)
 class Face:
     """A resolved face: its file and the metrics the composer needs."""
     role: Role
@@ -75,25 +89,48 @@ class Face:
         return self.font["head"].unitsPerEm
 
     @cached_property
-    def advances(self):
-        hmtx = self.font["hmtx"].metrics
-        return {code: hmtx[glyph][0] / self.units_per_em for code, glyph in self.cmap.items()}
+    def shaper(self):
+        return uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(self.path))))
 
     @cached_property
-    def features(self):
-        tags = set()
-        for table in ("GSUB", "GPOS"):
-            if table in self.font:
-                tags |= {record.FeatureTag for record in
-                         self.font[table].table.FeatureList.FeatureRecord}
-        return tags
+    def widths(self):
+        return {}
 
     def covers(self, char):
         return ord(char) in self.cmap
 
-    def advance(self, char):
-        """Advance width in em."""
-        return self.advances.get(ord(char), 1.0)
+    @cache
+    def ink_side(self, char):
+        """'left' or 'right' when the glyph's ink lies within that half of its em box
+        (full-width marks in SC forms): the other half is blank and may be cut."""
+        glyph = self.cmap.get(ord(char))
+        if glyph is None:
+            return None
+        pen = BoundsPen(self.font.getGlyphSet())
+        self.font.getGlyphSet()[glyph].draw(pen)
+        if pen.bounds is None:
+            return None
+        left, _, right, _ = (value / self.units_per_em for value in pen.bounds)
+        advance = self.advance(char)
+        if right <= advance / 2 + 0.01:
+            return "left"
+        if left >= advance / 2 - 0.01:
+            return "right"
+        return None
+
+    def advance(self, text):
+        """Advance width of ``text`` in em, shaped by HarfBuzz as Pango shapes it for
+        the page: kerning and ligatures off, full-width forms for dashes and ellipses
+        (see :data:`SHAPING`)."""
+        if text not in self.widths:
+            buffer = uharfbuzz.Buffer()
+            buffer.add_str(text)
+            buffer.guess_segment_properties()
+            buffer.language = "zh-Hans"
+            uharfbuzz.shape(self.shaper, buffer, features(text))
+            self.widths[text] = sum(p.x_advance for p in buffer.glyph_positions) \
+                / self.units_per_em
+        return self.widths[text]
 
 
 def read_lock(path=LOCK):
@@ -161,12 +198,13 @@ class Fonts:
                 return face
         return None
 
-    def advance(self, role, char):
-        face = self.face_for(role, char)
-        return face.advance(char) if face else 1.0
+    def advance(self, role, text):
+        face = self.face_for(role, text[0])
+        return face.advance(text) if face else float(len(text))
 
-    def has_feature(self, role, tag):
-        return tag in self.faces[role].features
+    def ink_side(self, role, char):
+        face = self.face_for(role, char)
+        return face.ink_side(char) if face else None
 
 
 def status(lock=LOCK):

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .cjk import Settings
+
 
 @dataclass
 class Text:
@@ -95,6 +97,7 @@ class Edition:
     paper_size: str
     pages: list
     sample: bool = False
+    composition: Settings = Settings()
 
     @property
     def slug(self):

@@ -16,7 +16,7 @@ import jinja2
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-from .cjk import LATIN_RUN
+from .chars import is_dash_or_ellipsis
 from .fonts import ROOT, cache_dir
 from .fit import STYLES
 
@@ -46,24 +46,31 @@ class SandboxFetcher(URLFetcher):
 @dataclass
 class Segment:
     text: str
-    css_class: str = ""
     style: str = ""
 
 
 def segments(line, size):
-    """Spans of one composed line: plain runs, Latin runs, halved marks, gaps."""
+    """Spans of one composed line: plain runs, and spans for the units that need
+    their own spacing (Han–Latin gaps, stretched spaces), a half-width box (a
+    halved mark: the blank half of its em box is cut with a negative margin) or no
+    spacing inside (Latin words, numbers, —— and ……)."""
     out = []
     spacing = line.spacing * size
     for unit in line.units:
+        left = unit.gap + unit.stretch - (0.5 if unit.halved and unit.side == "right" else 0)
+        right = -0.5 if unit.halved and unit.side == "left" else 0
         styles = []
-        if unit.gap:
-            styles.append(f"margin-left:{unit.gap * size:.3f}pt")
-        if LATIN_RUN.fullmatch(unit.text):
-            styles.append(f"letter-spacing:0;margin-right:{spacing:.3f}pt")
-            out.append(Segment(unit.text, "lt", ";".join(styles)))
-        elif unit.halved or styles:
-            out.append(Segment(unit.text, "h" if unit.halved else "", ";".join(styles)))
-        elif out and not out[-1].css_class and not out[-1].style:
+        if left:
+            styles.append(f"margin-left:{left * size:.3f}pt")
+        if len(unit.text) > 1 and not unit.space:
+            styles.append(f"letter-spacing:0;margin-right:{spacing + right * size:.3f}pt")
+            if is_dash_or_ellipsis(unit.text):
+                styles.append('font-feature-settings:"fwid"')
+        elif right:
+            styles.append(f"margin-right:{right * size:.3f}pt")
+        if styles:
+            out.append(Segment(unit.text, ";".join(styles)))
+        elif out and not out[-1].style:
             out[-1].text += unit.text
         else:
             out.append(Segment(unit.text))

@@ -16,6 +16,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .chars import join_wrapped
+from .cjk import Settings
 from .errors import PaibanError
 from .model import Article, Edition, Page, Photo, PullQuote, Section, Text
 
@@ -105,6 +106,8 @@ def parse_edition(folder):
                           fix=f"use one of: {', '.join(PAPER_SIZES)}")
     if not pages:
         raise PaibanError("the page list is empty", path, find_key_line(text, "pages"))
+    composition = composition_settings(data.get("composition") or {}, path,
+                                       find_key_line(text, "composition"))
     parsed = []
     for name in pages:
         page_path = folder / str(name)
@@ -114,7 +117,26 @@ def parse_edition(folder):
                               fix=f"create {page_path} or remove it from the page list")
         parsed.append(parse_page(page_path))
     return Edition(folder, paper, date, issue, paper_size, parsed,
-                   sample=bool(data.get("sample", False)))
+                   sample=bool(data.get("sample", False)), composition=composition)
+
+
+COMPOSITION_KEYS = ("level", "punctuation", "han_latin_gap")
+
+
+def composition_settings(values, path, line):
+    """The edition's ``composition:`` block (line breaking level, punctuation style,
+    Han–Latin gap) as composer settings; anything else is an error."""
+    if not isinstance(values, dict) or set(values) - set(COMPOSITION_KEYS):
+        raise PaibanError("'composition' takes " + ", ".join(COMPOSITION_KEYS), path, line,
+                          fix="e.g. 'composition: {level: strict, punctuation: quanjiao, "
+                              "han_latin_gap: 0.25}'")
+    gap = values.get("han_latin_gap", Settings.han_latin_gap)
+    if not isinstance(gap, (int, float)) or isinstance(gap, bool):
+        raise PaibanError(f"han_latin_gap must be a number of em, not {gap!r}", path, line)
+    try:
+        return Settings(**values)
+    except ValueError as error:
+        raise PaibanError(str(error), path, line)
 
 
 def parse_page(path):
@@ -160,6 +182,7 @@ def page_metadata(meta, path, text):
         key = sorted(unknown)[0]
         raise PaibanError(f"unknown front matter key {key!r}", path, line_of(key),
                           fix="page front matter takes page, title, layout, editors")
+    editors = {role: editors.get(role, "") for role in EDITOR_ROLES}
     return Page(path, number, title, layout, editors, None)
 
 

@@ -60,3 +60,19 @@ def test_bom_and_crlf_are_accepted(tmp_path):
 def test_html_and_template_syntax_stay_literal_text(tmp_path):
     page = parse_page(write(tmp_path, FRONT + "<script>alert(1)</script>{{ 1+1 }}{% if x %}\n"))
     assert page.article.sections[0].blocks[0].text == "<script>alert(1)</script>{{ 1+1 }}{% if x %}"
+
+
+def test_edition_composition_settings_are_read_and_validated(edition_copy):
+    config = edition_copy / "edition.yaml"
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
+             if not line.startswith("composition:")]
+    text = "\n".join(lines) + "\n"
+    config.write_text(text + "composition: {punctuation: kaiming, han_latin_gap: 0.125}\n",
+                      encoding="utf-8")
+    rules = parse_edition(edition_copy).composition
+    assert rules.punctuation == "kaiming" and rules.han_latin_gap == 0.125
+    config.write_text(text + "composition: {punctuation: western}\n", encoding="utf-8")
+    with pytest.raises(PaibanError) as error:
+        parse_edition(edition_copy)
+    assert "punctuation style 'western'" in error.value.message
+    assert error.value.line == len(text.splitlines()) + 1

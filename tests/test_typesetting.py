@@ -1,0 +1,95 @@
+"""Issue 3's rules counted on rendered pages, from the PDF's glyph positions:
+the sample page, and a page of text denser in marks, Latin and numbers."""
+
+import pytest
+
+from paiban.build import build_edition, check_page
+from paiban.source import parse_edition
+
+from conftest import SAMPLE_EDITION
+from typeset_lines import set_lines, violations
+
+# Written for these tests: quotes, nested quotes, brackets, book titles, dashes,
+# ellipses, Latin words, numbers with decimals, signs and units.
+DENSE = [
+    "据《宁夏日报》2022年11月16日报道，石嘴山市大武口区政协在“书香政协”读书活动中，"
+    "共组织委员读书200余人次——其中线上研讨43场、线下交流19场……与会委员表示：“读书，"
+    "是履职的基本功。”",
+    "区政协主席说：“要把‘学’与‘做’结合起来（见附件1），把GDP增速、CPI涨幅、PM2.5浓度"
+    "等数据读懂读透！”2023年，区政协计划推出《委员读书笔记》（第2辑）、《协商议政手册》"
+    "等书目，覆盖率达到100%，人均阅读量提高到9.9本，较上年增长19.4%。",
+    "有人问：“APP上能读吗？”答：“能！”——这既是方法，也是态度。【编者按】“双碳”目标下，"
+    "绿色转型（包括光伏、氢能等新能源产业）已成为共识；而“两个确立”“四个意识”……"
+    "更需要在实践中深化。IT企业、5G基站、Wi-Fi覆盖，都在《报告》中被一一提及。",
+    "《关于加快推进“互联网+政务服务”的建议》（提案第12号）提出：到2025年，"
+    "“一网通办”事项占比不低于90%，平均办理时限压缩至3.5个工作日；“最多跑一次”……"
+    "这些目标，委员们说——“看得见、摸得着”。",
+]
+LEAD_INS = ["", "另据报道，", "同时，", "此外还应看到，"]
+QUOTE = ["读书明理，履职为民。", "学以致用，知行合一。"]
+
+
+def dense_edition(folder):
+    folder.mkdir()
+    (folder / "edition.yaml").write_text(
+        "paper: 测试日报\ndate: 2024-03-01\nissue: 7\npages: [p01.md]\n", encoding="utf-8")
+    sections = []
+    for number in range(5):
+        # Numbered and introduced differently, so that each repeat of a paragraph
+        # breaks differently.
+        body = "\n\n".join(f"（{number * 4 + k + 1}）" + LEAD_INS[k] + DENSE[(number + k) % len(DENSE)]
+                           for k in range(4))
+        quote = "\n".join(f"> {line}" for line in QUOTE) + "\n\n" if number == 1 else ""
+        sections.append(f"## 第{number + 1}部分\n### 书香政协（{number + 1}）\n\n{quote}{body}\n")
+    (folder / "p01.md").write_text(
+        "---\npage: 1\ntitle: 专版\nlayout: feature\n---\n\n# 读书明理 履职为民\n\n"
+        f"::: lead\n{DENSE[0]}\n:::\n\n" + "\n".join(sections), encoding="utf-8")
+    return parse_edition(folder)
+
+
+def measured(edition, fonts, out):
+    report = build_edition(edition, fonts, out)
+    (entry,) = report["pages"]
+    assert entry["pdf"], entry["errors"]
+    _, placed = check_page(edition, edition.pages[0], fonts)
+    return set_lines(entry["pdf"], placed)
+
+
+@pytest.fixture(scope="module")
+def sample_lines(fonts, tmp_path_factory):
+    return measured(parse_edition(SAMPLE_EDITION), fonts, tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture(scope="module")
+def dense_lines(fonts, tmp_path_factory):
+    edition = dense_edition(tmp_path_factory.mktemp("dense") / "dense")
+    return measured(edition, fonts, tmp_path_factory.mktemp("out"))
+
+
+@pytest.mark.parametrize("page", ["sample_lines", "dense_lines"])
+def test_rendered_body_text_breaks_no_composition_rule(page, fonts, request):
+    lines = request.getfixturevalue(page)
+    assert len(lines) > 150
+    found = violations(lines, fonts)
+    loose = found.pop("5 han gap over 0.1 em (1% allowed)", [])
+    assert not found, {rule: examples[:5] for rule, examples in found.items()}
+    assert len(loose) <= 0.01 * len(lines), loose
+
+
+def test_dense_page_exercises_the_rules(dense_lines):
+    texts = [set_line.line.text for set_line in dense_lines]
+    joined = "".join(texts)
+    for needle in ("——", "……", "《", "“", "‘", "19.4%", "PM2.5", "Wi-Fi"):
+        assert needle in joined
+    # Some lines squeeze marks, some stretch Han–Latin gaps.
+    units = [u for set_line in dense_lines for u in set_line.line.units]
+    assert any(u.halved for u in units) and any(u.stretch for u in units)
+
+
+def test_the_measurement_catches_a_broken_line(sample_lines, fonts):
+    # The checker itself must fail on bad setting: shift one glyph of a body line.
+    victim = next(s for s in sample_lines if s.justified and not s.paragraph_end)
+    last = victim.glyphs[-1]
+    last.x, last.right = last.x - 2.0, last.right - 2.0
+    assert "5 right edge" in violations([victim], fonts)
+    last.x, last.right = last.x + 2.0, last.right + 2.0

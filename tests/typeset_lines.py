@@ -1,0 +1,156 @@
+"""Read composed lines back from a rendered PDF and count clreq violations.
+
+The placed page says where each frame is and which lines it holds; every glyph
+position comes from the PDF (PyMuPDF), and every advance from the embedded face.
+"""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pymupdf
+
+from paiban.chars import FULLWIDTH_PUNCT, LATIN_RUN, NOT_AT_END, NOT_AT_START, is_han, is_latin
+from paiban.fit import Quote
+
+EDGE = 0.25       # pt: a justified line reaches both column edges within this
+NOISE = 0.05      # pt: glyph positions in the PDF jitter by a few hundredths
+GRID = 0.05       # pt: glyphs within this of one baseline are one line
+
+
+@dataclass
+class Glyph:
+    char: str
+    x: float
+    y: float
+    right: float   # of the glyph's box: a —— ligature is one 2 em glyph on its first char
+    role: str
+
+
+@dataclass
+class SetLine:
+    """A composed line and the glyphs the PDF draws for it."""
+    line: object
+    glyphs: list
+    left: float       # column edges, pt
+    right: float
+    size: float
+    justified: bool
+    paragraph_end: bool
+
+
+def glyphs_of(pdf):
+    page = pymupdf.open(pdf)[0]
+    out = []
+    flags = pymupdf.TEXTFLAGS_RAWDICT | pymupdf.TEXT_INHIBIT_SPACES
+    for block in page.get_text("rawdict", flags=flags)["blocks"]:
+        for line in block.get("lines", []):
+            for span in line["spans"]:
+                role = span["font"].split("paiban-")[-1]
+                out += [Glyph(c["c"], c["origin"][0], c["origin"][1], c["bbox"][2], role)
+                        for c in span["chars"]]
+    return out
+
+
+def composed(frame, geometry):
+    """(line, size, justified) in reading order for a text frame."""
+    if frame.kind == "column":
+        for item in frame.lines:
+            if isinstance(item.payload, Quote):
+                yield from ((line, item.payload.size, False) for line in item.payload.lines)
+            else:
+                yield item.payload, geometry.body_size, True
+    elif frame.kind in ("lead", "caption"):
+        yield from ((line, frame.size, True) for line in frame.lines)
+
+
+def set_lines(pdf, placed):
+    """Every composed line of the page with its PDF glyphs, frame by frame."""
+    geometry = placed.geometry
+    glyphs = glyphs_of(pdf)
+    out = []
+    for frame in placed.frames:
+        lines = list(composed(frame, geometry))
+        if not lines:
+            continue
+        left = geometry.margin_left + frame.x
+        top = geometry.margin_top + frame.y
+        inside = [g for g in glyphs if left - 6 <= g.x < left + frame.width + 3
+                  and top < g.y <= top + frame.height]
+        rows = defaultdict(list)
+        for glyph in inside:
+            rows[round(glyph.y / GRID)].append(glyph)
+        rows = [rows[key] for key in sorted(rows)]  # each in the PDF's text order
+        assert len(rows) == len(lines), f"{frame.kind} at line {frame.source_line}: " \
+            f"{len(rows)} rows in the PDF for {len(lines)} composed lines"
+        for row, (line, size, justified) in zip(rows, lines):
+            out.append(SetLine(line, row, left, left + line.measure * size
+                               + line.indent * size, size, justified, line.last))
+    return out
+
+
+def violations(lines, fonts, strict_level="strict"):
+    """Counts of violations of issue 3's rules 1, 3, 4, 5, 6 and 8, with examples."""
+    found = defaultdict(list)
+    for number, set_line in enumerate(lines):
+        line, glyphs, size = set_line.line, set_line.glyphs, set_line.size
+        text = "".join(g.char for g in glyphs)
+        label = f"{text!r}"
+        # 8: the PDF text of the line is the composed text, which is the source's.
+        if text != line.text.rstrip(" "):
+            found["8 text"].append(f"{label} != {line.text!r}")
+            continue
+        advance = [fonts.advance(g.role, g.char) * size for g in glyphs]
+        ink = [fonts.ink_side(g.role, g.char) for g in glyphs]
+        em = size
+        # 1: prohibition, unsplit runs.
+        if text[0] in NOT_AT_START[strict_level] or text[-1] in NOT_AT_END[strict_level]:
+            found["1 prohibition"].append(label)
+        following = lines[number + 1] if number + 1 < len(lines) else None
+        if following and not set_line.paragraph_end and following.glyphs:
+            pair = text[-1] + following.glyphs[0].char
+            if pair in ("——", "……") or LATIN_RUN.fullmatch(pair) and is_latin(pair[0]):
+                found["1 split"].append(f"{label} | {following.glyphs[0].char}")
+        # Even spacing of the line, from Han–Han pairs.
+        han_extra = [b.x - a.x - w for a, b, w in zip(glyphs, glyphs[1:], advance)
+                     if is_han(a.char) and is_han(b.char)]
+        spacing = statistics.median(han_extra) if han_extra else 0.0
+        # 5: Han–Han spacing small.
+        if han_extra and max(han_extra) > 0.25 * em + NOISE:
+            found["5 han gap over 0.25 em"].append(label)
+        if han_extra and max(han_extra) >= 0.1 * em + NOISE:
+            found["5 han gap over 0.1 em (1% allowed)"].append(label)
+        for index, (a, b) in enumerate(zip(glyphs, glyphs[1:])):
+            gap = b.x - a.x - advance[index] - spacing
+            # 3: two adjacent full-width marks take 1.5 em, never 2.
+            if a.char in FULLWIDTH_PUNCT and b.char in FULLWIDTH_PUNCT and ink[index] \
+                    and ink[index + 1] and index + 2 < len(glyphs):
+                pair = glyphs[index + 2].x - a.x - 2 * spacing
+                if ink[index] == "right" and index == 0 and pair > 1.5 * em + 0.05:
+                    pair -= 0.5 * em  # a halved opening mark at line start
+                if pair > 1.5 * em + 0.05:
+                    found["3 adjacent marks"].append(f"{label} {a.char}{b.char} {pair / em:.2f} em")
+            # 4: a Han–Latin gap of at least ⅛ em (more where it took the slack);
+            # none next to a full-width mark.
+            if is_han(a.char) and is_latin(b.char) or is_latin(a.char) and is_han(b.char):
+                if gap < 0.105 * em:
+                    found["4 han-latin gap"].append(f"{label} {a.char}{b.char} {gap / em:.2f} em")
+            if is_latin(a.char) and b.char in FULLWIDTH_PUNCT and ink[index + 1] != "right" \
+                    or a.char in FULLWIDTH_PUNCT and is_latin(b.char) and ink[index] == "left":
+                if gap > 0.05 * em and not (a.char in FULLWIDTH_PUNCT and ink[index] == "left"
+                                            and abs(gap + 0.5 * em) < 0.05):
+                    found["4 gap by a mark"].append(f"{label} {a.char}{b.char} {gap / em:.2f} em")
+        # 5: both edges, every line but a paragraph's last.
+        start = glyphs[0].x
+        if set_line.justified and abs(start - set_line.left - line.indent * size) > EDGE and not (
+                ink[0] == "right" and abs(start + 0.5 * em - set_line.left - line.indent * size) <= EDGE):
+            found["5 left edge"].append(f"{label} off by {start - set_line.left:.2f} pt")
+        end = max(glyph.right for glyph in glyphs[-2:])
+        if set_line.justified and not set_line.paragraph_end and abs(end - set_line.right) > EDGE \
+                and not (ink[-1] == "left" and abs(end - 0.5 * em - set_line.right) <= EDGE):
+            found["5 right edge"].append(f"{label} short by {set_line.right - end:.2f} pt")
+        # 6: no paragraph ends in a line of one character.
+        if set_line.paragraph_end and number and not lines[number - 1].paragraph_end \
+                and sum(1 for c in text if c not in FULLWIDTH_PUNCT) <= 1:
+            found["6 one-character last line"].append(label)
+    return dict(found)
