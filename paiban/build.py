@@ -6,6 +6,8 @@ when complete, so an interrupted build never leaves a truncated PDF where the la
 good one was.
 """
 
+import contextlib
+import fcntl
 import hashlib
 import io
 import json
@@ -17,17 +19,24 @@ from pathlib import Path
 import pypdf
 
 from . import __version__, preflight
+from .errors import PaibanError
 from .fit import fit_page
 from .geometry import GEOMETRIES
 from .render import pdf_metadata, render
 
+LOCK_FILE = ".build.lock"
+
 
 def write_atomically(path, data):
+    """Write to a temporary file beside ``path``, flush it to disk, rename it over
+    ``path``: readers see the old file or the new one, never part of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
@@ -69,9 +78,28 @@ def check_page(edition, page, fonts, strict=False):
     return findings + preflight.overset(page, placed), placed
 
 
+@contextlib.contextmanager
+def edition_lock(target):
+    """Hold the edition's output folder for one build at a time. The lock is an
+    advisory flock: it goes with the process, so a crashed build leaves none behind."""
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / LOCK_FILE, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PaibanError("busy: another paiban build of this edition is writing here",
+                              target, fix="wait for it to finish, then build again")
+        yield
+
+
 def build_edition(edition, fonts, out_dir, strict=False):
     """Build every page; returns the report written to build.json."""
     target = Path(out_dir) / edition.slug
+    with edition_lock(target):
+        return build_locked(edition, fonts, target, strict)
+
+
+def build_locked(edition, fonts, target, strict):
     report = {"edition": edition.slug, "paper": edition.paper,
               "date": edition.date.isoformat(), "issue": edition.issue,
               "paiban": __version__, "pages": [], "ok": True}

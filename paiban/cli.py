@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from . import environment
 from .errors import PaibanError
 
 SOURCE = Path("source")
@@ -38,6 +39,7 @@ def command_import(args):
 
 
 def command_build(args):
+    environment.check()
     from .build import build_edition
     from .fonts import Fonts
     fonts = Fonts()
@@ -58,6 +60,7 @@ def command_build(args):
 
 
 def command_check(args):
+    environment.check()
     from .build import check_page
     from .fonts import Fonts
     fonts = Fonts()

@@ -140,12 +140,19 @@ def flow(items, heights):
     return filled, []
 
 
-def section_items(composer, section, width):
+def section_items(composer, section, width, capacity):
+    """The section's body lines and pull quotes, composed at ``width``; text beyond
+    ``capacity`` lines (more than the band could ever hold) is not composed but
+    counted, as one item too tall for any column, so that it is reported as overset
+    however large the copy is."""
     geometry = composer.geometry
     _, _, quote_height = composer.style("quote")
-    items = []
+    per_line = round(width / geometry.char)
+    items, used, rest = [], 0, None
     for block in section.blocks:
         if isinstance(block, PullQuote):
+            if used > capacity:
+                continue
             quote_width = width
             size = composer.fitting_size([t.text for t in block.lines], "quote", quote_width)
             lines = [line for text in block.lines
@@ -154,10 +161,16 @@ def section_items(composer, section, width):
             height = math.ceil((len(lines) * leading + geometry.pitch) / geometry.pitch)
             items.append(Item(height, "quote", Quote(lines, size, leading), "pull quote",
                               block.line, sum(len(t.text) for t in block.lines)))
-        else:
-            for line in composer.lines(block.text, "body", width):
-                items.append(Item(1, "line", line, "paragraph", block.line, len(line.text)))
-    return items
+            used += height
+            continue
+        room = max(0, capacity - used + 1) * per_line
+        if len(block.text) > room:
+            rest = rest or Item(capacity + 1, "rest", None, "paragraph", block.line, 0)
+            rest.characters += len(block.text) - room
+        for line in composer.lines(block.text[:room], "body", width) if room else []:
+            items.append(Item(1, "line", line, "paragraph", block.line, len(line.text)))
+            used += 1
+    return items + ([rest] if rest else [])
 
 
 @dataclass
@@ -226,6 +239,7 @@ class BandOption:
 
 
 HEADING_LINES = 2
+OVERSET_COST = 1e6
 MIN_LINES_UNDER_PHOTO = 3
 
 
@@ -245,7 +259,7 @@ def band_options(composer, section, photos_left, limit):
         count = geometry.columns // column_span
         chars = column_span * (geometry.column_chars + geometry.gutter_chars) \
             - geometry.gutter_chars
-        items = section_items(composer, section, chars * geometry.char)
+        items = section_items(composer, section, chars * geometry.char, limit * count)
         text = sum(item.height for item in items)
         layouts = [(0, None, 0)]
         if section.photos:
@@ -264,11 +278,16 @@ def band_options(composer, section, photos_left, limit):
             body = max(photo_lines, math.ceil((text + under * photo_lines) / count))
             while body <= limit and flow(items, option.column_heights(body))[1]:
                 body += 1
-            if body > limit or 0 < body - photo_lines < MIN_LINES_UNDER_PHOTO:
+            overset = body > limit
+            if overset:  # as tall as the page allows; the rest is reported
+                body = limit - HEADING_LINES
+            if body < photo_lines or \
+                    photo_lines and 0 < body - photo_lines < MIN_LINES_UNDER_PHOTO:
                 continue
             option.body = body
             option.cost = blank_lines(option, option.column_heights()) * chars \
-                / geometry.column_chars + 0.2 * abs(chars - geometry.column_chars)
+                / geometry.column_chars + 0.2 * abs(chars - geometry.column_chars) \
+                + (OVERSET_COST if overset else 0)
             if option.height not in best or option.cost < best[option.height].cost:
                 best[option.height] = option
     return list(best.values())

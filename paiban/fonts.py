@@ -147,6 +147,11 @@ def read_lock(path=LOCK):
             raise PaibanError(f"font role {name!r} lacks {missing}", path,
                               fix="give every role use, family, file, index, sha256, "
                                   "package, version")
+    for role in roles.values():
+        if role.fallback and role.fallback not in roles:
+            raise PaibanError(f"font role {role.name!r} falls back to unknown role "
+                              f"{role.fallback!r}", path,
+                              fix=f"use one of: {', '.join(roles)}")
     return roles
 
 
@@ -185,6 +190,10 @@ class Fonts:
 
     def chain(self, role):
         """The faces tried for a role, in order: the role, then its fallbacks."""
+        if role not in self.faces:
+            raise PaibanError(f"unknown font role {role!r}", LOCK,
+                              fix=f"add [roles.{role}] to the lock, or use one of: "
+                                  f"{', '.join(self.faces)}")
         faces, seen = [], set()
         while role and role not in seen:
             seen.add(role)

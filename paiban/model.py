@@ -49,7 +49,6 @@ class Article:
     byline: Text | None = None
     lead: list = field(default_factory=list)      # Text paragraphs
     sections: list = field(default_factory=list)
-    photos: list = field(default_factory=list)    # photos not tied to a section
     credit: Text | None = None
 
     def elements(self):
@@ -70,7 +69,6 @@ class Article:
                 else:
                     yield "body", block
             yield from (("caption", photo.caption) for photo in section.photos)
-        yield from (("caption", photo.caption) for photo in self.photos)
         if self.credit:
             yield "credit", self.credit
 

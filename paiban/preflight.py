@@ -5,9 +5,14 @@ coverage is checked against each element's font chain from the lock, so a charac
 no locked face has is an error naming it, never a silently substituted glyph.
 """
 
+import base64
+import io
+import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from PIL import Image, ImageFile
 
 from .fit import STYLES
 from .model import Text
@@ -52,27 +57,74 @@ def coverage(page, fonts):
     return findings
 
 
+MAX_PIXELS = 50_000_000      # a whole broadsheet page at 300 ppi is 21 Mpx
+DATA_IMAGE_BYTES = 256 * 1024  # inline data: images beyond this are refused
+DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]*)\Z")
+IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF")
+
+
 def images(page, strict=False):
+    """Every photo reference: a readable, sane image inside the edition folder."""
     findings = []
     folder = Path(page.path).parent.resolve()
-    photos = page.article.photos + [p for s in page.article.sections for p in s.photos]
+    photos = [photo for section in page.article.sections for photo in section.photos]
     for photo in photos:
+        def finding(severity, message, fix):
+            findings.append(Finding(severity, str(page.path), photo.line, message, fix))
+
         if not photo.src:
-            findings.append(Finding(
-                "error" if strict else "warning", str(page.path), photo.line,
-                f"photo has no image file: '{photo.caption.text[:20]}…'",
-                "add the file name: ![caption](photos/name.jpg)"))
+            finding("error" if strict else "warning",
+                    f"photo has no image file: '{photo.caption.text[:20]}…'",
+                    "add the file name: ![caption](photos/name.jpg)")
             continue
-        path = (folder / photo.src).resolve()
-        if ":" in photo.src or not path.is_relative_to(folder):
-            findings.append(Finding("error", str(page.path), photo.line,
-                                    f"image {photo.src!r} is not a file inside the edition folder",
-                                    "copy the image into the edition folder"))
-        elif not path.is_file():
-            findings.append(Finding("error" if strict else "warning", str(page.path),
-                                    photo.line, f"image {photo.src!r} not found",
-                                    f"put the file at {path}"))
+        if photo.src.startswith("data:"):
+            match = DATA_IMAGE.match(photo.src)
+            data = base64.b64decode(match.group(2)) if match else b""
+            if not match or len(data) > DATA_IMAGE_BYTES:
+                finding("error", "inline data: image refused (only PNG, JPEG, GIF or WebP "
+                        f"up to {DATA_IMAGE_BYTES // 1024} KB)",
+                        "save the image as a file in the edition folder and name it")
+                continue
+            problem = image_problem(io.BytesIO(data))
+        else:
+            path = (folder / photo.src).resolve()  # follows symlinks
+            if ":" in photo.src or Path(photo.src).is_absolute() \
+                    or not path.is_relative_to(folder):
+                finding("error", f"image {photo.src!r} is not a file inside the edition folder",
+                        "copy the image into the edition folder and give its relative path")
+                continue
+            if not path.is_file():
+                finding("error" if strict else "warning", f"image {photo.src!r} not found",
+                        f"put the file at {path}")
+                continue
+            problem = image_problem(path)
+        if problem:
+            finding("error", f"image {photo.src[:40]!r}: {problem}",
+                    "export the photo again as JPEG or PNG, at most "
+                    f"{MAX_PIXELS // 1_000_000} megapixels")
     return findings
+
+
+def image_problem(file):
+    """Why an image cannot go on the page, or None. The size is read from the header
+    before anything is decoded, so a decompression bomb is refused unopened; a
+    truncated file is an error here (WeasyPrint itself would place it half grey)."""
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        with Image.open(file) as image:
+            width, height = image.size
+            if image.format not in IMAGE_FORMATS:
+                return f"{image.format} is not a photo format paiban places"
+            if width * height > MAX_PIXELS:
+                return f"{width} × {height} pixels is over the {MAX_PIXELS:,} pixel limit"
+            image.load()
+    except Image.DecompressionBombError:
+        return f"over the {MAX_PIXELS:,} pixel limit (a decompression bomb?)"
+    except (OSError, SyntaxError, ValueError) as error:
+        return f"not a readable image ({error})"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    return None
 
 
 def overset(page, placed):

@@ -19,6 +19,7 @@ from weasyprint.urls import URLFetcher
 from .chars import is_dash_or_ellipsis
 from .fonts import ROOT, cache_dir
 from .fit import STYLES
+from .preflight import DATA_IMAGE_BYTES
 
 LAYOUT = ROOT / "layout"
 STYLES_DIR = ROOT / "styles"
@@ -27,16 +28,20 @@ WEEKDAYS = "一二三四五六日"
 
 
 class SandboxFetcher(URLFetcher):
-    """Serves file: URLs under the allowed folders; refuses everything else."""
+    """Serves file: URLs under the allowed folders, and small data: images (the
+    preflight has checked them); refuses everything else."""
 
     def __init__(self, roots):
-        super().__init__(allowed_protocols={"file"}, fail_on_errors=False)
+        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=False)
         self.roots = [Path(root).resolve() for root in roots]
 
     def fetch(self, url, headers=None):
         parsed = urlparse(url)
+        if parsed.scheme == "data" and url.startswith("data:image/") \
+                and len(url) <= 2 * DATA_IMAGE_BYTES:
+            return super().fetch(url, headers)
         if parsed.scheme != "file":
-            raise ValueError(f"refused non-file URL {url}")
+            raise ValueError(f"refused URL {url[:60]}")
         path = Path(unquote(parsed.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
             raise ValueError(f"refused {path}: outside the edition and paiban's files")

@@ -111,6 +111,10 @@ def parse_edition(folder):
     parsed = []
     for name in pages:
         page_path = folder / str(name)
+        if not page_path.resolve().is_relative_to(folder.resolve()):
+            raise PaibanError(f"page file {name!r} is outside the edition folder", path,
+                              find_key_line(text, "pages"),
+                              fix="keep the page files in the edition folder")
         if not page_path.is_file():
             raise PaibanError(f"page file {name!r} not found", path,
                               find_key_line(text, "pages"),
@@ -222,7 +226,7 @@ def parse_article(tokens, path):
             in_quote = False
             if not block.lines:
                 raise PaibanError("empty pull quote", path, block.line)
-            target(article, section, path, block.line).append(block)
+            target(article, section, path, block.line).blocks.append(block)
         elif kind == "heading_open":
             text = heading_text(tokens[index + 1], path, line)
             level = token.tag
@@ -267,11 +271,15 @@ def parse_article(tokens, path):
                 elif container == "lead":
                     article.lead.append(Text(text, line))
                 else:
-                    target(article, section, path, line).append(Text(text, line))
+                    target(article, section, path, line).blocks.append(Text(text, line))
         index += 1
     if not article.headline:
         raise PaibanError("page has no headline", path, 1,
                           fix="add the headline as '# …' lines after the front matter")
+    if not article.lead and not any(isinstance(block, Text) for s in article.sections
+                                    for block in s.blocks):
+        raise PaibanError("the article has no text", path, article.headline[-1].line,
+                          fix="add the body paragraphs after the headline (and sections)")
     return article
 
 
@@ -284,12 +292,13 @@ def heading_text(inline, path, line):
 
 
 def target(article, section, path, line):
-    """Where body blocks go: the current section, or an untitled one opened for them."""
+    """Where body blocks and photos go: the current section, or an untitled one
+    opened for them before the first titled one."""
     if section is None:
         if not article.sections or article.sections[0].title is not None:
             article.sections.insert(0, Section(None, None, line=line))
         section = article.sections[0]
-    return section.blocks
+    return section
 
 
 def add_photos(article, section, images, token, path, line):
@@ -303,4 +312,4 @@ def add_photos(article, section, images, token, path, line):
             raise PaibanError("photo without caption", path, line,
                               fix="write the caption between the brackets: ![caption](file)")
         photo = Photo(Text(caption, line), image.attrs.get("src") or None, line)
-        (section.photos if section else article.photos).append(photo)
+        target(article, section, path, line).photos.append(photo)

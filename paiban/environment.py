@@ -1,0 +1,64 @@
+"""What paiban needs from the machine, checked before any work starts.
+
+A missing system library or a different WeasyPrint would otherwise surface as a
+traceback from deep inside the renderer, or worse, as PDFs that quietly differ from
+the archived ones. Each problem is a :class:`PaibanError` with the command that
+fixes it. (Missing or changed font files are checked by :mod:`paiban.fonts`.)
+"""
+
+import ctypes
+import importlib.metadata
+import re
+
+from .errors import PaibanError
+
+SETUP = "bash setup.sh"
+SYSTEM_LIBRARIES = {
+    # library file: Debian package
+    "libpango-1.0.so.0": "libpango-1.0-0",
+    "libpangoft2-1.0.so.0": "libpangoft2-1.0-0",
+    "libharfbuzz-subset.so.0": "libharfbuzz-subset0",
+    "libfontconfig.so.1": "libfontconfig1",
+}
+
+
+def pinned(package):
+    """The version pyproject.toml pins ``package`` to."""
+    for requirement in importlib.metadata.requires("paiban") or []:
+        match = re.match(rf"{package}\s*==\s*([\w.]+)", requirement, re.I)
+        if match:
+            return match.group(1)
+    return None
+
+
+def installed_version(package):
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def missing_libraries(load):
+    missing = []
+    for library, package in SYSTEM_LIBRARIES.items():
+        try:
+            load(library)
+        except OSError:
+            missing.append(package)
+    return missing
+
+
+def check(load=ctypes.CDLL):
+    """Raise a PaibanError naming the install command if the machine cannot build."""
+    missing = missing_libraries(load)
+    if missing:
+        raise PaibanError(
+            f"system libraries missing: {', '.join(missing)} (WeasyPrint needs Pango; "
+            "fonts are subset with HarfBuzz)",
+            fix=f"apt-get install {' '.join(missing)}   (or: {SETUP})")
+    want, have = pinned("weasyprint"), installed_version("weasyprint")
+    if have != want:
+        raise PaibanError(
+            f"WeasyPrint {have or 'is not installed'}{' is installed' if have else ''}; "
+            f"paiban is pinned to {want}, so that archived editions rebuild the same",
+            fix=f".venv/bin/pip install weasyprint=={want}   (or: {SETUP})")
