@@ -1,9 +1,11 @@
 """Build an edition: preflight, fit and render every page, write the PDFs and report.
 
-Outputs go to ``<out>/<edition>/``: one PDF per page, one for the whole edition and
-``build.json``. Each file is written to a temporary name and renamed into place only
-when complete, so an interrupted build never leaves a truncated PDF where the last
-good one was.
+Outputs go to ``<out>/<edition>/``: one PDF per page, one for the whole edition
+(assembled from the page PDFs) and ``build.json``. Pages whose inputs have not changed
+since the last build are taken from the cache (:mod:`paiban.cache`); the others are
+rendered in parallel worker processes. Each file is written to a temporary name and
+renamed into place only when complete, so an interrupted build never leaves a
+truncated PDF where the last good one was.
 """
 
 import contextlib
@@ -11,15 +13,18 @@ import fcntl
 import hashlib
 import io
 import json
+import multiprocessing
 import os
-import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import pypdf
 
-from . import __version__, preflight
+from . import __version__, cache, preflight
 from .errors import PaibanError
+from .changes import change_proof
+from .files import write_atomically
 from .fit import fit_page
 from .geometry import GEOMETRIES
 from .render import pdf_metadata, render
@@ -27,30 +32,15 @@ from .render import pdf_metadata, render
 LOCK_FILE = ".build.lock"
 
 
-def write_atomically(path, data):
-    """Write to a temporary file beside ``path``, flush it to disk, rename it over
-    ``path``: readers see the old file or the new one, never part of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
-def pdf_bytes(document, edition, page=None):
-    """PDF bytes with dates and identifier fixed by the content: same input, same bytes."""
+def pdf_bytes(document, edition, page=None, **options):
+    """PDF bytes with dates and identifier fixed by the content: same input, same bytes.
+    ``options`` go to WeasyPrint's write_pdf (PDF variant, attachments…)."""
     stamp, title = pdf_metadata(edition, page)
     document.metadata.title = title
     document.metadata.created = document.metadata.modified = stamp
     document.metadata.generator = f"paiban {__version__}"
     identifier = hashlib.sha256(title.encode()).hexdigest()[:32].encode()
-    return document.write_pdf(pdf_identifier=identifier)
+    return document.write_pdf(pdf_identifier=identifier, **options)
 
 
 def embedded_fonts(data):
@@ -67,6 +57,14 @@ def embedded_fonts(data):
             embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
             fonts[str(font.get("/BaseFont"))] = embedded
     return fonts
+
+
+def foreign_fonts(embedded, page):
+    """A face the lock does not name in the PDF is a silent fallback: an error."""
+    return [preflight.Finding("error", str(page.path), 0,
+                              f"the PDF embeds {name.lstrip('/')}, which is not a locked face",
+                              "a face of the lock failed to load; run `paiban fonts`")
+            for name in embedded if "+paiban-" not in name]
 
 
 def check_page(edition, page, fonts, strict=False):
@@ -92,45 +90,114 @@ def edition_lock(target):
         yield
 
 
-def build_edition(edition, fonts, out_dir, strict=False):
-    """Build every page; returns the report written to build.json."""
+def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None):
+    """Build every page (``jobs`` at a time); returns the report written to build.json.
+
+    ``progress(done, total, entry)`` is called as each page finishes.
+    """
     target = Path(out_dir) / edition.slug
     with edition_lock(target):
-        return build_locked(edition, fonts, target, strict)
+        return build_locked(edition, fonts, target, strict, jobs, progress)
 
 
-def build_locked(edition, fonts, target, strict):
+def build_locked(edition, fonts, target, strict, jobs, progress):
     report = {"edition": edition.slug, "paper": edition.paper,
               "date": edition.date.isoformat(), "issue": edition.issue,
               "paiban": __version__, "pages": [], "ok": True}
-    documents = []
+    entries, stale = {}, []
     for page in edition.pages:
-        started = time.perf_counter()
-        findings, placed = check_page(edition, page, fonts, strict)
-        entry = {"page": page.number, "source": str(page.path), "pdf": None,
-                 "page_count": 0, "overset": False, "overset_characters": 0,
-                 "blank_lines": None,
-                 "fonts": {}, "errors": [f.as_dict() for f in findings if f.severity == "error"],
-                 "warnings": [f.as_dict() for f in findings if f.severity == "warning"]}
-        if placed is not None:
-            document = render(edition, page, placed, fonts)
-            data = pdf_bytes(document, edition, page)
-            path = target / f"{page.path.stem}.pdf"
-            write_atomically(path, data)
-            documents.append(document)
-            entry.update(pdf=str(path), page_count=len(document.pages),
-                         overset=bool(placed.overset),
-                         overset_characters=sum(o.characters for o in placed.overset),
-                         blank_lines=placed.blank_lines,
-                         fonts=embedded_fonts(data))
-        entry["seconds"] = round(time.perf_counter() - started, 3)
-        report["ok"] &= not entry["errors"]
-        report["pages"].append(entry)
-    if documents and report["ok"]:
-        combined = documents[0].copy([p for d in documents for p in d.pages])
+        key = cache.page_key(edition, page, {"strict": strict})
+        entry = cache.cached_entry(target, page, key)
+        if entry:
+            entries[page.path] = dict(entry, cached=True, seconds=0.0)
+        else:
+            stale.append((page, key))
+    done = len(entries)
+    for page, key, entry in render_pages(edition, fonts, target, strict, stale, jobs):
+        cache.remember(target, page, key, entry)
+        entries[page.path] = entry
+        done += 1
+        if progress:
+            progress(done, len(edition.pages), entry)
+    report["pages"] = [entries[page.path] for page in edition.pages]
+    report["ok"] = not any(entry["errors"] for entry in report["pages"])
+    if report["ok"]:
         path = target / f"{edition.slug}.pdf"
-        write_atomically(path, pdf_bytes(combined, edition))
+        write_atomically(path, edition_pdf(edition, [e["pdf"] for e in report["pages"]]))
         report["edition_pdf"] = str(path)
     write_atomically(target / "build.json",
                      json.dumps(report, ensure_ascii=False, indent=2).encode())
     return report
+
+
+def render_pages(edition, fonts, target, strict, pages, jobs):
+    """(page, key, entry) for each page, as they finish: in this process for one page
+    or one job, else in forked workers that share the loaded fonts."""
+    if jobs <= 1 or len(pages) <= 1:
+        for page, key in pages:
+            yield page, key, build_page(edition, page, fonts, target, strict)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(min(jobs, len(pages)), mp_context=context,
+                             initializer=set_worker_fonts, initargs=(fonts,)) as pool:
+        futures = {pool.submit(build_page_in_worker, edition, page, target, strict): (page, key)
+                   for page, key in pages}
+        for future in as_completed(futures):
+            page, key = futures[future]
+            yield page, key, future.result()
+
+
+WORKER_FONTS = {}
+
+
+def set_worker_fonts(fonts):
+    fonts.reopen()
+    WORKER_FONTS["fonts"] = fonts
+
+
+def build_page_in_worker(edition, page, target, strict):
+    return build_page(edition, page, WORKER_FONTS["fonts"], target, strict)
+
+
+def build_page(edition, page, fonts, target, strict):
+    """Preflight, fit, render and write one page; returns its report entry."""
+    started = time.perf_counter()
+    findings, placed = check_page(edition, page, fonts, strict)
+    entry = {"page": page.number, "source": str(page.path), "pdf": None,
+             "page_count": 0, "overset": False, "overset_characters": 0,
+             "blank_lines": None, "cached": False, "changes": None,
+             "fonts": {}, "errors": [f.as_dict() for f in findings if f.severity == "error"],
+             "warnings": [f.as_dict() for f in findings if f.severity == "warning"]}
+    if placed is not None:
+        document = render(edition, page, placed, fonts)
+        data = pdf_bytes(document, edition, page)
+        entry.update(page_count=len(document.pages), overset=bool(placed.overset),
+                     overset_characters=sum(o.characters for o in placed.overset),
+                     blank_lines=placed.blank_lines, fonts=embedded_fonts(data))
+        foreign = foreign_fonts(entry["fonts"], page)
+        entry["errors"] += [f.as_dict() for f in foreign]
+        if not foreign:
+            path = target / f"{Path(page.path).stem}.pdf"
+            previous = path.read_bytes() if path.is_file() else None
+            write_atomically(path, data)
+            entry["pdf"] = str(path)
+            if previous and previous != data:
+                proof = target / "changes" / f"{Path(page.path).stem}.png"
+                entry["changes"] = {"proof": str(proof),
+                                    "regions": change_proof(previous, data, proof)}
+    entry["seconds"] = round(time.perf_counter() - started, 3)
+    return entry
+
+
+def edition_pdf(edition, page_pdfs):
+    """The edition as one PDF, assembled from the page PDFs (not rendered again)."""
+    writer = pypdf.PdfWriter()
+    for path in page_pdfs:
+        writer.append(path)
+    stamp, title = pdf_metadata(edition)
+    date = "D:" + stamp.replace("-", "").replace(":", "").replace("T", "").rstrip("Z") + "Z"
+    writer.add_metadata({"/Title": title, "/Producer": f"paiban {__version__}",
+                         "/CreationDate": date, "/ModDate": date})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

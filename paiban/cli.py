@@ -1,17 +1,20 @@
-"""The `paiban` command: import, build, check, fonts.
+"""The `paiban` command: import, build, watch, check, fonts, archive, verify.
 
 Bad input ends in a located message and a non-zero exit, never a traceback.
 """
 
 import argparse
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 from . import environment
 from .errors import PaibanError
 
 SOURCE = Path("source")
+SHOWN = 4  # findings listed per page in the summary
 
 
 def editions(paths):
@@ -29,7 +32,7 @@ def command_import(args):
     from .source import read_text
     source, summary = import_text(read_text(args.input), page=args.page, title=args.title)
     if args.output:
-        from .build import write_atomically
+        from .files import write_atomically
         write_atomically(Path(args.output), source.encode())
         print(f"wrote {args.output}")
     else:
@@ -45,18 +48,49 @@ def command_build(args):
     fonts = Fonts()
     status = 0
     for edition in editions(args.editions):
-        report = build_edition(edition, fonts, args.output, strict=args.strict)
-        for page in report["pages"]:
-            mark = "ok" if not page["errors"] else "FAILED"
-            print(f"{edition.slug} page {page['page']}: {mark}  {page['pdf'] or '-'}  "
-                  f"{page['seconds']:.2f}s  overset {page['overset_characters']} chars")
-            for finding in page["errors"] + page["warnings"]:
-                kind = "error" if finding in page["errors"] else "warning"
-                print(f"  {kind}: {finding['path']}:{finding['line']}: {finding['message']}")
-        if report.get("edition_pdf"):
-            print(f"{edition.slug}: {report['edition_pdf']}")
+        started = time.perf_counter()
+        report = build_edition(edition, fonts, args.output, strict=args.strict,
+                               jobs=args.jobs, progress=progress_bar(started))
+        print_summary(edition, report)
         status |= 0 if report["ok"] else 1
     return status
+
+
+def progress_bar(started):
+    """Pages done and time left, on one line of stderr."""
+    def show(done, total, entry):
+        elapsed = time.perf_counter() - started
+        left = elapsed / done * (total - done)
+        bar = "#" * round(20 * done / total)
+        end = "\n" if done == total or not sys.stderr.isatty() else ""
+        print(f"\r[{bar:<20}] {done}/{total} pages  {elapsed:.1f} s, about {left:.1f} s left",
+              end=end, file=sys.stderr, flush=True)
+    return show
+
+
+def print_summary(edition, report):
+    print(f"{'page':>4}  {'status':<8}{'seconds':>8}  {'overset':>8}  {'warnings':>8}  pdf")
+    for page in report["pages"]:
+        status = "FAILED" if page["errors"] else "cached" if page["cached"] else "ok"
+        print(f"{page['page']:>4}  {status:<8}{page['seconds']:>8.2f}  "
+              f"{page['overset_characters']:>8}  {len(page['warnings']):>8}  {page['pdf'] or '-'}")
+        findings = [("error", f) for f in page["errors"]] + \
+            [("warning", f) for f in page["warnings"]]
+        for kind, finding in findings[:SHOWN]:
+            print(f"      {kind}: {finding['path']}:{finding['line']}: {finding['message']}")
+        if len(findings) > SHOWN:
+            print(f"      … and {len(findings) - SHOWN} more (paiban check {edition.path})")
+    if report.get("edition_pdf"):
+        print(f"{edition.slug}: {report['edition_pdf']}")
+
+
+def command_watch(args):
+    environment.check()
+    from .fonts import Fonts
+    from .watch import watch
+    watch(Path(args.edition), Fonts(), args.output,
+          report=lambda line: print(line, flush=True))
+    return 0
 
 
 def command_check(args):
@@ -103,7 +137,13 @@ def parser():
     build.add_argument("editions", nargs="*", help="edition folders (default: all)")
     build.add_argument("-o", "--output", default="output")
     build.add_argument("--strict", action="store_true", help="missing images are errors")
+    build.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                       help="pages rendered at once (default: the number of cores)")
     build.set_defaults(run=command_build)
+    watch = commands.add_parser("watch", help="rebuild changed pages on save")
+    watch.add_argument("edition")
+    watch.add_argument("-o", "--output", default="output")
+    watch.set_defaults(run=command_watch)
     check = commands.add_parser("check", help="preflight without writing PDFs")
     check.add_argument("editions", nargs="*")
     check.add_argument("--json", action="store_true")

@@ -8,12 +8,15 @@ local files or reach the network.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import jinja2
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .chars import is_dash_or_ellipsis
@@ -94,9 +97,15 @@ def environment():
     return env
 
 
-def font_faces(fonts):
-    return [{"family": f"paiban-{name}", "url": face.path.as_uri()}
-            for name, face in fonts.faces.items()]
+def font_face_css(faces):
+    """@font-face rules for role → face file."""
+    return "".join(f'@font-face {{ font-family: "paiban-{name}"; src: url("{path.as_uri()}") }}\n'
+                   for name, path in faces.items())
+
+
+def page_characters(html):
+    """Every character the page's markup sets as text."""
+    return set(unescape(re.sub(r"<[^>]*>", "", html))) - set("\n")
 
 
 def page_css(geometry, fonts):
@@ -117,20 +126,25 @@ def html_for(edition, page, placed, fonts):
     template = environment().get_template(f"{page.layout}.html.j2")
     return template.render(
         edition=edition, page=page, frames=placed.frames, geometry=placed.geometry,
-        date=long_date(edition.date), faces=font_faces(fonts),
+        date=long_date(edition.date),
         styles={name: {"size": size, "line_height": lh}
                 for name, (role, size, lh) in STYLES.items()})
 
 
 def render(edition, page, placed, fonts):
-    """Lay out one page: returns the WeasyPrint document."""
+    """Lay out one page, with every face subset to the page's characters: returns
+    the WeasyPrint document."""
     html = html_for(edition, page, placed, fonts)
+    faces = fonts.subset(page_characters(html))
     fetcher = SandboxFetcher([edition.path, STYLES_DIR, cache_dir()])
+    font_config = FontConfiguration()
     stylesheets = [CSS(filename=STYLES_DIR / name, url_fetcher=fetcher)
                    for name in STYLESHEETS]
-    stylesheets.append(CSS(string=page_css(placed.geometry, fonts), url_fetcher=fetcher))
+    stylesheets.append(CSS(string=font_face_css(faces) + page_css(placed.geometry, fonts),
+                           url_fetcher=fetcher, font_config=font_config))
     document = HTML(string=html, base_url=str(page.path.parent.resolve()) + "/",
-                    url_fetcher=fetcher).render(stylesheets=stylesheets)
+                    url_fetcher=fetcher).render(stylesheets=stylesheets,
+                                                font_config=font_config)
     return document
 
 

@@ -30,3 +30,25 @@ def edition_copy(tmp_path):
     target = tmp_path / SAMPLE_EDITION.name
     shutil.copytree(SAMPLE_EDITION, target)
     return target
+
+
+def write_edition(folder, pages=3, issue=9):
+    """A small multi-page edition made of the sample's own sections, rearranged."""
+    from paiban.source import parse_edition
+    sample = parse_edition(SAMPLE_EDITION).pages[0].article
+    sections = [s for s in sample.sections if s.title]
+    folder.mkdir(parents=True)
+    names = []
+    for number in range(1, pages + 1):
+        parts = [f"---\npage: {number}\ntitle: 专版\nlayout: feature\n---\n",
+                 f"# {sample.headline[number % 2].text}\n"]
+        for section in sections[number - 1:number + 1]:
+            parts.append(f"## {section.title.text}\n### {section.subheading.text}\n")
+            parts += [block.text + "\n" for block in section.blocks[:3]
+                      if hasattr(block, "text")]
+        names.append(f"p{number:02d}.md")
+        (folder / names[-1]).write_text("\n".join(parts), encoding="utf-8")
+    (folder / "edition.yaml").write_text(
+        f"paper: 测试日报\ndate: 2024-03-0{issue % 9 + 1}\nissue: {issue}\n"
+        f"pages: [{', '.join(names)}]\n", encoding="utf-8")
+    return folder

@@ -149,3 +149,13 @@ def test_cli_exits_non_zero_with_a_located_message(tmp_path, capsys):
     assert main(["check", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "edition.yaml:3" in err and "'issue' must be int" in err
+
+
+def test_a_face_that_fails_to_load_is_an_error_not_a_fallback(edition_copy, fonts, tmp_path,
+                                                               monkeypatch):
+    from paiban import render
+    monkeypatch.setattr(render, "font_face_css", lambda faces: "")  # no @font-face at all
+    report = build_edition(parse_edition(edition_copy), fonts, tmp_path / "out")
+    errors = report["pages"][0]["errors"]
+    assert errors and all("not a locked face" in e["message"] for e in errors)
+    assert not report["ok"]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from PIL import Image
 
-from paiban import build, environment
+from paiban import build, environment, files
 from paiban.build import build_edition, edition_lock
 from paiban.cli import main
 from paiban.errors import PaibanError
@@ -274,7 +274,7 @@ def test_an_interrupted_build_leaves_the_previous_pdf_untouched(tmp_path, fonts,
         findings_of(folder, fonts, tmp_path)
     assert open(entry["pdf"], "rb").read() == before
     assert not [name for name in os.listdir(os.path.dirname(entry["pdf"]))
-                if name.startswith(".") and name != build.LOCK_FILE]
+                if name.startswith(".") and name not in (build.LOCK_FILE, ".cache")]
 
 
 def test_a_failed_write_removes_its_temporary_file(tmp_path, monkeypatch):
@@ -286,7 +286,7 @@ def test_a_failed_write_removes_its_temporary_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", broken)
     with pytest.raises(OSError):
-        build.write_atomically(target, b"new")
+        files.write_atomically(target, b"new")
     assert target.read_bytes() == b"good" and os.listdir(tmp_path) == ["page.pdf"]
 
 

@@ -1,0 +1,71 @@
+"""Content-addressed page cache: a page is rendered again only when something it
+depends on changed.
+
+A page's key is the SHA-256 of everything its PDF is made from: its source file, the
+edition file, the images it places, and paiban itself (its code, templates, styles,
+font lock and the WeasyPrint it runs on). The record of the last build of each page
+(key, report entry, PDF checksum) sits in ``<out>/<edition>/.cache/``; a page whose key
+and PDF still match is not rendered again.
+"""
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+from pathlib import Path
+
+from . import __version__
+from .files import sha256_of, write_atomically
+from .fonts import ROOT
+
+CODE = ("paiban/*.py", "layout/*", "styles/*", "fonts/fonts.lock.toml")
+
+
+@functools.cache
+def code_digest():
+    """What every page depends on: paiban's files and versions."""
+    digest = hashlib.sha256(f"paiban {__version__} weasyprint "
+                            f"{importlib.metadata.version('weasyprint')}".encode())
+    for pattern in CODE:
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_key(edition, page, options):
+    digest = hashlib.sha256(code_digest().encode() + json.dumps(options).encode())
+    for path in [edition.path / "edition.yaml", page.path, *image_files(page)]:
+        digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def image_files(page):
+    folder = Path(page.path).parent
+    return [folder / photo.src for section in page.article.sections
+            for photo in section.photos
+            if photo.src and not photo.src.startswith("data:") and (folder / photo.src).is_file()]
+
+
+def record_path(target, page):
+    return target / ".cache" / f"{Path(page.path).stem}.json"
+
+
+def cached_entry(target, page, key):
+    """The report entry of the page's last build, if its key and PDF still match."""
+    path = record_path(target, page)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        pdf = record["entry"]["pdf"]
+        if record["key"] == key and pdf and sha256_of(pdf) == record["pdf_sha256"]:
+            return record["entry"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def remember(target, page, key, entry):
+    if entry["pdf"]:
+        record = {"key": key, "entry": entry, "pdf_sha256": sha256_of(entry["pdf"])}
+        write_atomically(record_path(target, page), json.dumps(record, ensure_ascii=False,
+                                                               indent=1).encode())

@@ -1,0 +1,30 @@
+"""Writing files so that a reader never sees half of one, and hashing them."""
+
+import hashlib
+import os
+import tempfile
+
+
+def write_atomically(path, data):
+    """Write to a temporary file beside ``path``, flush it to disk, rename it over
+    ``path``: readers see the old file or the new one, never part of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.fchmod(handle, 0o644)  # mkstemp's 0600 would hide outputs from other users
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
