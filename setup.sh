@@ -3,7 +3,8 @@
 # fontconfig, HarfBuzz subsetter, the CJK fonts of fonts/fonts.lock.toml), a virtual
 # environment in .venv and the package in it. Run as root (or with sudo available).
 #   bash setup.sh          runtime only
-#   bash setup.sh --test   also the test tools (pytest, PyMuPDF, poppler-utils, qpdf)
+#   bash setup.sh --test   also the test tools (pytest, PyMuPDF, pikepdf, Playwright
+#                          driving Debian's chromium, poppler-utils, qpdf)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,7 +18,7 @@ packages=(
   python3 python3-venv python3-pip
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(poppler-utils qpdf)
+  packages+=(poppler-utils qpdf chromium)
 fi
 
 missing=()

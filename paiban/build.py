@@ -151,7 +151,6 @@ WORKER_FONTS = {}
 
 
 def set_worker_fonts(fonts):
-    fonts.reopen()
     WORKER_FONTS["fonts"] = fonts
 
 

@@ -19,6 +19,7 @@ The result is plain data (lines of units, with widths, halving and spacing) that
 template turns into markup; the characters themselves are never changed or added to.
 """
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -220,34 +221,65 @@ LOOSE = 3.0           # em of slack past which a line is tried only if nothing e
 
 @dataclass
 class Span:
-    """Running sums over a candidate line as it grows unit by unit."""
-    first: Unit
-    last: Unit = None
-    width: float = 0.0       # natural width, first gap dropped
-    squeezable: float = 0.0  # em squeezing may take
-    stretchable: int = 0     # Han–Latin gaps and word spaces
-    units: int = 0
-    characters: int = 0      # units that are not marks
-
-    def add(self, unit, rules):
-        first = self.units == 0
-        self.width += unit.width + (0.0 if first else unit.gap)
-        if not first:
-            self.squeezable += max(0.0, unit.gap - rules.gap_min)
-            self.stretchable += bool(unit.gap or unit.space)
-        if unit.halvable and not unit.halved:
-            self.squeezable += unit.advance / 2
-        self.units += 1
-        self.characters += unit.text not in FULLWIDTH_PUNCT
-        self.last = unit
+    """What a candidate line (units[start:end], trailing spaces dropped) measures."""
+    width: float        # natural width, first gap dropped
+    squeezable: float   # em squeezing may take
+    stretchable: int    # Han–Latin gaps and word spaces
+    units: int
+    characters: int     # units that are not marks
 
 
-def line_cost(span, natural, width, last, first_line):
+class Sums:
+    """Prefix sums over a paragraph's units, so that any candidate line measures in
+    constant time."""
+
+    def __init__(self, units, rules):
+        self.units = units
+        columns = [(unit.width, unit.gap, max(0.0, unit.gap - rules.gap_min),
+                    unit.advance / 2 if unit.halvable and not unit.halved else 0.0,
+                    bool(unit.gap or unit.space), unit.text not in FULLWIDTH_PUNCT)
+                   for unit in units]
+        self.sums = [[0.0] for _ in range(6)]
+        for row in columns:
+            for total, value in zip(self.sums, row):
+                total.append(total[-1] + value)
+        # Natural width of units[start:end] is reach[end] - reach_from(start).
+        self.reach = [w + g for w, g in zip(self.sums[0], self.sums[1])]
+        self.set_end = []  # for each end, the end without trailing spaces
+        last = 0
+        for index, unit in enumerate([None] + units):
+            if index and not unit.space:
+                last = index
+            self.set_end.append(last)
+
+    def span(self, start, end):
+        """Metrics of units[start:end], or None if it holds only spaces."""
+        end = self.set_end[end]
+        if end <= start:
+            return None
+        width, gap, gap_squeeze, mark_squeeze, stretch, chars = self.sums
+        return Span(width[end] - width[start] + gap[end] - gap[start + 1],
+                    gap_squeeze[end] - gap_squeeze[start + 1]
+                    + mark_squeeze[end] - mark_squeeze[start],
+                    round(stretch[end] - stretch[start + 1]), end - start,
+                    round(chars[end] - chars[start]))
+
+    def last(self, end):
+        return self.units[self.set_end[end] - 1]
+
+    def first_end(self, start, least):
+        """The first end at which units[start:...] is at least ``least`` em wide
+        (before edge marks are halved, which save at most 1 em)."""
+        offset = self.sums[0][start] + self.sums[1][start + 1]
+        return max(start + 1, bisect.bisect_left(self.reach, least - 1.0 + offset))
+
+
+def line_cost(span, natural, squeezable, width, last, first_line):
     """Demerits of setting a span, ``natural`` em wide, as one line of ``width`` em,
-    or None if it cannot fit even fully squeezed."""
+    or None if it cannot fit even with all ``squeezable`` em squeezed."""
     if natural > width + TOLERANCE:
         excess = natural - width
-        return SQUEEZE_COST * excess if excess <= span.squeezable + TOLERANCE else None
+        return SQUEEZE_COST * excess if excess <= squeezable + TOLERANCE else None
     if last:
         return SHORT_LAST_LINE if span.characters <= 1 and not first_line else 0.0
     if span.units < 2:
@@ -278,27 +310,28 @@ def break_lines(units, measure, rules):
     count = len(units)
     breakable = [False] + [can_break(units, index, rules) for index in range(1, count)] \
         + [True]
+    sums = Sums(units, rules)
     best = {0: (0.0, None)}
     for start in range(count):
         if start not in best:
             continue
         width = measure - (rules.indent if start == 0 else 0.0)
-        span, trailing, fitted, loose = Span(units[start]), [], False, None
-        for end in range(start + 1, count + 1):
-            unit = units[end - 1]
-            if unit.space:
-                trailing.append(unit)
-            else:
-                for pending in trailing + [unit]:
-                    span.add(pending, rules)
-                trailing = []
-            if not breakable[end] or not span.units:
+        fitted, loose = False, None
+        # Lines looser than LOOSE are not tried unless nothing else fits: start at
+        # the last allowed break before they get tight enough.
+        first = sums.first_end(start, width - LOOSE)
+        first = next((end for end in range(first - 1, start, -1) if breakable[end]), first)
+        for end in range(first, count + 1):
+            if not breakable[end]:
                 continue
-            saved = sum(mark.advance / 2 for mark in line_edges(span.first, span.last, rules))
+            span = sums.span(start, end)
+            if span is None:
+                continue
+            saved = sum(mark.advance / 2
+                        for mark in line_edges(units[start], sums.last(end), rules))
             natural = span.width - saved
-            span.squeezable -= saved
-            cost = line_cost(span, natural, width, end == count, start == 0)
-            span.squeezable += saved
+            cost = line_cost(span, natural, span.squeezable - saved, width, end == count,
+                             start == 0)
             if cost is None:
                 if fitted:
                     break

@@ -93,6 +93,33 @@ def command_watch(args):
     return 0
 
 
+def command_archive(args):
+    environment.check()
+    from .archive import archive_edition
+    from .fonts import Fonts
+    fonts = Fonts()
+    for edition in editions(args.editions):
+        revision = archive_edition(edition, fonts, args.root)
+        print(f"{edition.slug}: archived as {revision}")
+    print(f"catalog: {Path(args.root) / 'index.html'}")
+    return 0
+
+
+def command_verify(args):
+    environment.check()
+    from .archive import verify
+    from .fonts import Fonts
+    report = verify(args.revision, Fonts())
+    for name in report["damaged"]:
+        print(f"DAMAGED  {name}: checksum differs from the manifest, or missing")
+    for page in report["pages"]:
+        note = "" if page["templates_same"] and page["versions_same"] else \
+            "  (templates or versions differ from the archived ones)"
+        print(f"page {page['page']}: {page['result']}{note}")
+    print("ok" if report["ok"] else "FAILED")
+    return 0 if report["ok"] else 1
+
+
 def command_check(args):
     environment.check()
     from .build import check_page
@@ -144,6 +171,13 @@ def parser():
     watch.add_argument("edition")
     watch.add_argument("-o", "--output", default="output")
     watch.set_defaults(run=command_watch)
+    archive = commands.add_parser("archive", help="archive editions as PDF/A-3b revisions")
+    archive.add_argument("editions", nargs="*")
+    archive.add_argument("--root", default="archive")
+    archive.set_defaults(run=command_archive)
+    verify = commands.add_parser("verify", help="check an archive revision and rebuild it")
+    verify.add_argument("revision")
+    verify.set_defaults(run=command_verify)
     check = commands.add_parser("check", help="preflight without writing PDFs")
     check.add_argument("editions", nargs="*")
     check.add_argument("--json", action="store_true")

@@ -9,11 +9,10 @@ metrics come from, so the widths the composer counts are the glyphs on the page.
 import hashlib
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-from fontTools.pens.boundsPen import BoundsPen
 import uharfbuzz
 from fontTools.ttLib import TTFont
 
@@ -68,62 +67,62 @@ class Role:
 
 @dataclass(eq=False)
 class Face:
-    """A resolved face: its file and the metrics the composer needs."""
+    """A resolved face: its file, and the metrics the composer needs, from HarfBuzz
+    (the shaper Pango uses for the page)."""
     role: Role
     path: Path
-    font: TTFont = field(repr=False)
-
-    @cached_property
-    def cmap(self):
-        return self.font.getBestCmap()
-
-    @cached_property
-    def units_per_em(self):
-        return self.font["head"].unitsPerEm
 
     @cached_property
     def shaper(self):
         return uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(self.path))))
 
     @cached_property
-    def widths(self):
+    def units_per_em(self):
+        return self.shaper.face.upem
+
+    @cached_property
+    def shaped(self):
         return {}
 
     def covers(self, char):
-        return ord(char) in self.cmap
+        return self.shaper.get_nominal_glyph(ord(char)) is not None
 
-    @cache
-    def ink_side(self, char):
-        """'left' or 'right' when the glyph's ink lies within that half of its em box
-        (full-width marks in SC forms): the other half is blank and may be cut."""
-        glyph = self.cmap.get(ord(char))
-        if glyph is None:
-            return None
-        pen = BoundsPen(self.font.getGlyphSet())
-        self.font.getGlyphSet()[glyph].draw(pen)
-        if pen.bounds is None:
-            return None
-        left, _, right, _ = (value / self.units_per_em for value in pen.bounds)
-        advance = self.advance(char)
-        if right <= advance / 2 + 0.01:
-            return "left"
-        if left >= advance / 2 - 0.01:
-            return "right"
-        return None
-
-    def advance(self, text):
-        """Advance width of ``text`` in em, shaped by HarfBuzz as Pango shapes it for
-        the page: kerning and ligatures off, full-width forms for dashes and ellipses
-        (see :data:`SHAPING`)."""
-        if text not in self.widths:
+    def shape(self, text):
+        """Glyph IDs and advance (em) of ``text`` as Pango will set it on the page:
+        kerning and ligatures off, full-width forms for dashes and ellipses (see
+        :data:`SHAPING`)."""
+        if text not in self.shaped:
             buffer = uharfbuzz.Buffer()
             buffer.add_str(text)
             buffer.guess_segment_properties()
             buffer.language = "zh-Hans"
             uharfbuzz.shape(self.shaper, buffer, features(text))
-            self.widths[text] = sum(p.x_advance for p in buffer.glyph_positions) \
-                / self.units_per_em
-        return self.widths[text]
+            self.shaped[text] = ([info.codepoint for info in buffer.glyph_infos],
+                                 sum(p.x_advance for p in buffer.glyph_positions)
+                                 / self.units_per_em)
+        return self.shaped[text]
+
+    def advance(self, text):
+        """Advance width of ``text`` in em."""
+        return self.shape(text)[1]
+
+    @cache
+    def ink_side(self, char):
+        """'left' or 'right' when the glyph's ink lies within that half of its em box
+        (full-width marks in SC forms): the other half is blank and may be cut."""
+        if not self.covers(char):
+            return None
+        (glyph,), advance = self.shape(char)
+        extents = self.shaper.get_glyph_extents(glyph)
+        if extents is None or extents.width == 0:
+            return None
+        left = extents.x_bearing / self.units_per_em
+        right = (extents.x_bearing + extents.width) / self.units_per_em
+        if right <= advance / 2 + 0.01:
+            return "left"
+        if left >= advance / 2 - 0.01:
+            return "right"
+        return None
 
 
 def read_lock(path=LOCK):
@@ -179,13 +178,7 @@ class Fonts:
         self.faces = {}
         for name, role in self.roles.items():
             path = extract(role)
-            self.faces[name] = Face(role, path, TTFont(path, lazy=True))
-
-    def reopen(self):
-        """Open the face files afresh: a forked worker must not share the parent's
-        file offsets (fonttools reads lazily)."""
-        for face in self.faces.values():
-            face.font = TTFont(face.path, lazy=True)
+            self.faces[name] = Face(role, path)
 
     def chain(self, role):
         """The faces tried for a role, in order: the role, then its fallbacks."""

@@ -42,7 +42,7 @@ def write_edition(folder, pages=3, issue=9):
     for number in range(1, pages + 1):
         parts = [f"---\npage: {number}\ntitle: 专版\nlayout: feature\n---\n",
                  f"# {sample.headline[number % 2].text}\n"]
-        for section in sections[number - 1:number + 1]:
+        for section in (sections[(number - 1) % len(sections)], sections[number % len(sections)]):
             parts.append(f"## {section.title.text}\n### {section.subheading.text}\n")
             parts += [block.text + "\n" for block in section.blocks[:3]
                       if hasattr(block, "text")]
