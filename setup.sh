@@ -14,6 +14,7 @@ packages=(
   "fonts-noto-cjk=1:20220127+repack1-1"
   "fonts-noto-cjk-extra=1:20220127+repack1-1"
   "fonts-lxgw-wenkai=1.250+repack-1"
+  "libgs-common=10.0.0~dfsg-11+deb12u9"   # default CMYK output profile for print PDFs
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
   python3 python3-venv python3-pip
 )

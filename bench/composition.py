@@ -74,7 +74,7 @@ def naive_run(edition, page, fonts, placed):
     sheets += [CSS(string=render.page_css(placed.geometry, fonts)), CSS(string=NAIVE_CSS)]
     document = HTML(string=html, base_url=str(edition.path) + "/",
                     url_fetcher=render.SandboxFetcher([edition.path, render.STYLES_DIR,
-                                                       render.cache_dir()])).render(
+                                                       render.cache_root()])).render(
         stylesheets=sheets)
     return pdf_bytes(document, edition, page)
 

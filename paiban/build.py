@@ -27,6 +27,7 @@ from .changes import change_proof
 from .files import write_atomically
 from .fit import fit_page
 from .geometry import GEOMETRIES
+from .printing import finish as printing_finish
 from .render import pdf_metadata, render
 
 LOCK_FILE = ".build.lock"
@@ -67,13 +68,17 @@ def foreign_fonts(embedded, page):
             for name in embedded if "+paiban-" not in name]
 
 
-def check_page(edition, page, fonts, strict=False):
-    """Preflight one page: findings and the placed page (None if it cannot be fitted)."""
+def check_page(edition, page, fonts, strict=False, printing=None):
+    """Preflight one page: findings and the placed page (None if it cannot be fitted).
+    With ``printing``, the photos' resolution at their placed size is checked too."""
     findings = preflight.coverage(page, fonts) + preflight.images(page, strict)
     if any(f.severity == "error" for f in findings):
         return findings, None
     placed = fit_page(page, fonts, GEOMETRIES[edition.paper_size], edition.composition)
-    return findings + preflight.overset(page, placed), placed
+    findings += preflight.overset(page, placed)
+    if printing:
+        findings += preflight.resolution(edition, page, placed, printing)
+    return findings, placed
 
 
 @contextlib.contextmanager
@@ -90,30 +95,37 @@ def edition_lock(target):
         yield
 
 
-def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None):
+def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None, output=None):
     """Build every page (``jobs`` at a time); returns the report written to build.json.
 
+    ``output`` is "proof" (in ``<out>/<edition>/``) or "print" (PDF/X, in
+    ``<out>/<edition>/print/``); by default what the edition file says.
     ``progress(done, total, entry)`` is called as each page finishes.
     """
-    target = Path(out_dir) / edition.slug
+    output = output or edition.output
+    target = Path(out_dir) / edition.slug / ("print" if output == "print" else "")
+    printing = edition.printing if output == "print" else None
     with edition_lock(target):
-        return build_locked(edition, fonts, target, strict, jobs, progress)
+        return build_locked(edition, fonts, target, strict, jobs, progress, printing)
 
 
-def build_locked(edition, fonts, target, strict, jobs, progress):
+def build_locked(edition, fonts, target, strict, jobs, progress, printing):
     report = {"edition": edition.slug, "paper": edition.paper,
               "date": edition.date.isoformat(), "issue": edition.issue,
+              "output": "print" if printing else "proof",
               "paiban": __version__, "pages": [], "ok": True}
     entries, stale = {}, []
+    options = {"strict": strict, "print": printing.as_key() if printing else None}
     for page in edition.pages:
-        key = cache.page_key(edition, page, {"strict": strict})
+        key = cache.page_key(edition, page, options)
         entry = cache.cached_entry(target, page, key)
         if entry:
             entries[page.path] = dict(entry, cached=True, seconds=0.0)
         else:
             stale.append((page, key))
     done = len(entries)
-    for page, key, entry in render_pages(edition, fonts, target, strict, stale, jobs):
+    for page, key, entry in render_pages(edition, fonts, target, strict, stale, jobs,
+                                         printing):
         cache.remember(target, page, key, entry)
         entries[page.path] = entry
         done += 1
@@ -121,7 +133,7 @@ def build_locked(edition, fonts, target, strict, jobs, progress):
             progress(done, len(edition.pages), entry)
     report["pages"] = [entries[page.path] for page in edition.pages]
     report["ok"] = not any(entry["errors"] for entry in report["pages"])
-    if report["ok"]:
+    if report["ok"] and not printing:  # plates are made per page: print PDFs are pages
         path = target / f"{edition.slug}.pdf"
         write_atomically(path, edition_pdf(edition, [e["pdf"] for e in report["pages"]]))
         report["edition_pdf"] = str(path)
@@ -130,18 +142,18 @@ def build_locked(edition, fonts, target, strict, jobs, progress):
     return report
 
 
-def render_pages(edition, fonts, target, strict, pages, jobs):
+def render_pages(edition, fonts, target, strict, pages, jobs, printing):
     """(page, key, entry) for each page, as they finish: in this process for one page
     or one job, else in forked workers that share the loaded fonts."""
     if jobs <= 1 or len(pages) <= 1:
         for page, key in pages:
-            yield page, key, build_page(edition, page, fonts, target, strict)
+            yield page, key, build_page(edition, page, fonts, target, strict, printing)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(min(jobs, len(pages)), mp_context=context,
                              initializer=set_worker_fonts, initargs=(fonts,)) as pool:
-        futures = {pool.submit(build_page_in_worker, edition, page, target, strict): (page, key)
-                   for page, key in pages}
+        futures = {pool.submit(build_page_in_worker, edition, page, target, strict,
+                               printing): (page, key) for page, key in pages}
         for future in as_completed(futures):
             page, key = futures[future]
             yield page, key, future.result()
@@ -154,22 +166,27 @@ def set_worker_fonts(fonts):
     WORKER_FONTS["fonts"] = fonts
 
 
-def build_page_in_worker(edition, page, target, strict):
-    return build_page(edition, page, WORKER_FONTS["fonts"], target, strict)
+def build_page_in_worker(edition, page, target, strict, printing):
+    return build_page(edition, page, WORKER_FONTS["fonts"], target, strict, printing)
 
 
-def build_page(edition, page, fonts, target, strict):
+def build_page(edition, page, fonts, target, strict, printing=None):
     """Preflight, fit, render and write one page; returns its report entry."""
     started = time.perf_counter()
-    findings, placed = check_page(edition, page, fonts, strict)
+    findings, placed = check_page(edition, page, fonts, strict, printing)
     entry = {"page": page.number, "source": str(page.path), "pdf": None,
              "page_count": 0, "overset": False, "overset_characters": 0,
              "blank_lines": None, "cached": False, "changes": None,
              "fonts": {}, "errors": [f.as_dict() for f in findings if f.severity == "error"],
              "warnings": [f.as_dict() for f in findings if f.severity == "warning"]}
     if placed is not None:
-        document = render(edition, page, placed, fonts)
-        data = pdf_bytes(document, edition, page)
+        document = render(edition, page, placed, fonts, printing)
+        if printing:
+            data = printing_finish(pdf_bytes(document, edition, page,
+                                             pdf_variant=printing.standard),
+                                   printing, Path(page.path).name)
+        else:
+            data = pdf_bytes(document, edition, page)
         entry.update(page_count=len(document.pages), overset=bool(placed.overset),
                      overset_characters=sum(o.characters for o in placed.overset),
                      blank_lines=placed.blank_lines, fonts=embedded_fonts(data))

@@ -4,6 +4,7 @@ Bad input ends in a located message and a non-zero exit, never a traceback.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -17,14 +18,18 @@ SOURCE = Path("source")
 SHOWN = 4  # findings listed per page in the summary
 
 
-def editions(paths):
+def editions(paths, marks=False):
+    """The editions to work on (all under source/ by default); ``marks`` asks for
+    crop marks on their print output."""
     folders = [Path(p) for p in paths] or sorted(
         p.parent for p in SOURCE.glob("*/edition.yaml"))
     if not folders:
         raise PaibanError("no edition found", SOURCE,
                           fix="pass an edition folder, e.g. paiban build source/<edition>")
     from .source import parse_edition
-    return [parse_edition(folder) for folder in folders]
+    found = [parse_edition(folder) for folder in folders]
+    return [dataclasses.replace(e, printing=dataclasses.replace(e.printing, marks=True))
+            for e in found] if marks else found
 
 
 def command_import(args):
@@ -47,10 +52,11 @@ def command_build(args):
     from .fonts import Fonts
     fonts = Fonts()
     status = 0
-    for edition in editions(args.editions):
+    for edition in editions(args.editions, marks=args.marks):
         started = time.perf_counter()
         report = build_edition(edition, fonts, args.output, strict=args.strict,
-                               jobs=args.jobs, progress=progress_bar(started))
+                               jobs=args.jobs, progress=progress_bar(started),
+                               output="print" if args.print else None)
         print_summary(edition, report)
         status |= 0 if report["ok"] else 1
     return status
@@ -125,19 +131,59 @@ def command_check(args):
     from .build import check_page
     from .fonts import Fonts
     fonts = Fonts()
-    results = []
+    results, reports = [], []
     for edition in editions(args.editions):
+        printing = edition.printing if args.print else None
         for page in edition.pages:
-            findings, _ = check_page(edition, page, fonts, strict=args.strict)
+            findings, placed = check_page(edition, page, fonts, args.strict, printing)
             results += findings
+            if printing:
+                reports.append(print_report(edition, page, placed, args.output))
+    errors = sum(f.severity == "error" for f in results) + sum(len(r["errors"]) for r in reports)
     if args.json:
-        print(json.dumps([f.as_dict() for f in results], ensure_ascii=False, indent=2))
+        print(json.dumps({"findings": [f.as_dict() for f in results], "print": reports},
+                         ensure_ascii=False, indent=2))
     else:
         for finding in results:
             print(finding)
-        errors = sum(f.severity == "error" for f in results)
-        print(f"{errors} error(s), {len(results) - errors} warning(s)")
-    return 1 if any(f.severity == "error" for f in results) else 0
+        for report in reports:
+            print_prepress(report)
+        print(f"{errors} error(s), {sum(f.severity == 'warning' for f in results)} warning(s)")
+    return 1 if errors else 0
+
+
+def print_report(edition, page, placed, output):
+    """The prepress report of a page's print PDF, with its photos' resolution."""
+    from .prepress import inspect
+    from .preflight import effective_ppi
+    pdf = Path(output) / edition.slug / "print" / f"{page.path.stem}.pdf"
+    if not pdf.is_file():
+        return {"pdf": str(pdf), "errors": [f"no print PDF: run paiban build --print "
+                                            f"{edition.path}"]}
+    report = inspect(pdf, edition.printing)
+    report["photos"] = [{"line": frame.source_line, "ppi": round(effective_ppi(edition, frame))}
+                        for frame in (placed.frames if placed else [])
+                        if frame.kind == "photo" and frame.src]
+    return report
+
+
+def print_prepress(report):
+    print(f"{report['pdf']}:")
+    if "standard" in report:
+        intent = report["output_intent"]
+        print(f"  {report['standard']}, output intent {intent['subtype']} "
+              f"\"{intent['condition']}\" ({intent['components']} components)")
+        print(f"  colour spaces {', '.join(report['colour_spaces'])}; operators "
+              f"{' '.join(report['colour_operators'])}")
+        for name, image in report["images"].items():
+            print(f"  image {name}: {image['colour_space']} {image['pixels'][0]}×"
+                  f"{image['pixels'][1]} px, max ink {image.get('max_ink', '-')}%")
+        for photo in report["photos"]:
+            print(f"  photo at source line {photo['line']}: {photo['ppi']} ppi placed")
+        print(f"  fonts: {', '.join(report['fonts'])}")
+        print("  boxes (pt): " + "; ".join(f"{k} {v}" for k, v in report["boxes"].items()))
+    for error in report["errors"]:
+        print(f"  error: {error}")
 
 
 def command_fonts(args):
@@ -166,6 +212,9 @@ def parser():
     build.add_argument("--strict", action="store_true", help="missing images are errors")
     build.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                        help="pages rendered at once (default: the number of cores)")
+    build.add_argument("--print", action="store_true",
+                       help="print PDFs (PDF/X, CMYK) in <output>/<edition>/print/")
+    build.add_argument("--marks", action="store_true", help="crop marks on print PDFs")
     build.set_defaults(run=command_build)
     watch = commands.add_parser("watch", help="rebuild changed pages on save")
     watch.add_argument("edition")
@@ -182,6 +231,9 @@ def parser():
     check.add_argument("editions", nargs="*")
     check.add_argument("--json", action="store_true")
     check.add_argument("--strict", action="store_true")
+    check.add_argument("--print", action="store_true",
+                       help="also preflight the print PDFs: PDF/X, colour, images, boxes")
+    check.add_argument("-o", "--output", default="output")
     check.set_defaults(run=command_check)
     fonts = commands.add_parser("fonts", help="font roles, files, checksums")
     fonts.set_defaults(run=command_fonts)

@@ -35,9 +35,13 @@ def features(text):
     return SHAPING | FULL_WIDTH if is_dash_or_ellipsis(text) else SHAPING
 
 
-def cache_dir():
+def cache_root():
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "paiban" / "fonts"
+    return Path(base) / "paiban"
+
+
+def cache_dir():
+    return cache_root() / "fonts"
 
 
 @dataclass

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .cjk import Settings
+from .printing import PrintSettings
 
 
 @dataclass
@@ -96,6 +97,8 @@ class Edition:
     pages: list
     sample: bool = False
     composition: Settings = Settings()
+    printing: PrintSettings = PrintSettings()
+    output: str = "proof"         # what `paiban build` writes: proof or print
 
     @property
     def slug(self):

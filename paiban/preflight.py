@@ -127,6 +127,39 @@ def image_problem(file):
     return None
 
 
+def resolution(edition, page, placed, printing):
+    """Each photo's effective resolution at its placed size (the frame is filled,
+    cropping the longer side): a warning under warn_ppi, an error under min_ppi."""
+    findings = []
+    for frame in placed.frames:
+        if frame.kind != "photo" or not frame.src:
+            continue
+        ppi = effective_ppi(edition, frame)
+        if ppi < printing.warn_ppi:
+            severity = "error" if ppi < printing.min_ppi else "warning"
+            findings.append(Finding(
+                severity, str(page.path), frame.source_line,
+                f"photo at {ppi:.0f} ppi at its placed size "
+                f"({frame.width / 72 * 25.4:.0f} × {frame.height / 72 * 25.4:.0f} mm); "
+                f"print needs {printing.warn_ppi} ppi (at least {printing.min_ppi})",
+                "use a larger original, or place the photo smaller"))
+    return findings
+
+
+def effective_ppi(edition, frame):
+    with Image.open(io.BytesIO(photo_bytes(edition, frame.src))) as image:
+        width, height = image.size
+    scale = max(frame.width / width, frame.height / height)  # pt per pixel
+    return 72 / scale
+
+
+def photo_bytes(edition, src):
+    """The bytes of a photo reference :func:`images` accepted (file or data: URI)."""
+    if src.startswith("data:"):
+        return base64.b64decode(src.split(",", 1)[1])
+    return (Path(edition.path) / src).read_bytes()
+
+
 def overset(page, placed):
     findings = []
     by_line = {}

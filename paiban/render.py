@@ -7,6 +7,7 @@ styles and the font cache only: source text cannot make the renderer read other
 local files or reach the network.
 """
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass
@@ -20,13 +21,15 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .chars import is_dash_or_ellipsis
-from .fonts import ROOT, cache_dir
+from .fonts import ROOT, cache_root
 from .fit import STYLES
-from .preflight import DATA_IMAGE_BYTES
+from .preflight import DATA_IMAGE_BYTES, photo_bytes
+from .printing import cmyk_image
+from .printing import page_css as print_css
 
 LAYOUT = ROOT / "layout"
 STYLES_DIR = ROOT / "styles"
-STYLESHEETS = ("page.css", "typography.css", "components.css")
+STYLESHEETS = ("colours.css", "page.css", "typography.css", "components.css")
 WEEKDAYS = "一二三四五六日"
 
 
@@ -131,21 +134,37 @@ def html_for(edition, page, placed, fonts):
                 for name, (role, size, lh) in STYLES.items()})
 
 
-def render(edition, page, placed, fonts):
+def render(edition, page, placed, fonts, printing=None):
     """Lay out one page, with every face subset to the page's characters: returns
-    the WeasyPrint document."""
+    the WeasyPrint document. With ``printing`` (PrintSettings), for print: photos in
+    CMYK, the output intent's profile, bleed and marks."""
+    extra_css, roots, options = "", [edition.path, STYLES_DIR, cache_root()], {}
+    if printing:
+        placed = print_frames(edition, placed, printing)
+        extra_css = print_css(printing)
+        roots.append(printing.profile.resolve())
+        options = {"color_profiles": {}, "output_intent": "device-cmyk"}
     html = html_for(edition, page, placed, fonts)
     faces = fonts.subset(page_characters(html))
-    fetcher = SandboxFetcher([edition.path, STYLES_DIR, cache_dir()])
+    fetcher = SandboxFetcher(roots)
     font_config = FontConfiguration()
     stylesheets = [CSS(filename=STYLES_DIR / name, url_fetcher=fetcher)
                    for name in STYLESHEETS]
-    stylesheets.append(CSS(string=font_face_css(faces) + page_css(placed.geometry, fonts),
-                           url_fetcher=fetcher, font_config=font_config))
-    document = HTML(string=html, base_url=str(page.path.parent.resolve()) + "/",
-                    url_fetcher=fetcher).render(stylesheets=stylesheets,
-                                                font_config=font_config)
-    return document
+    stylesheets.append(CSS(string=font_face_css(faces) + page_css(placed.geometry, fonts)
+                           + extra_css, url_fetcher=fetcher, font_config=font_config,
+                           color_profiles=options.get("color_profiles")))
+    return HTML(string=html, base_url=str(page.path.parent.resolve()) + "/",
+                url_fetcher=fetcher).render(stylesheets=stylesheets,
+                                            font_config=font_config, **options)
+
+
+def print_frames(edition, placed, printing):
+    """The placed page with its photos replaced by their CMYK conversions."""
+    frames = [dataclasses.replace(frame, src=cmyk_image(
+                  photo_bytes(edition, frame.src), printing, cache_root() / "print-images"
+              ).as_uri()) if frame.kind == "photo" and frame.src else frame
+              for frame in placed.frames]
+    return dataclasses.replace(placed, frames=frames)
 
 
 def pdf_metadata(edition, page=None):

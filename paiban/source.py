@@ -19,6 +19,7 @@ from .chars import join_wrapped
 from .cjk import Settings
 from .errors import PaibanError
 from .model import Article, Edition, Page, Photo, PullQuote, Section, Text
+from .printing import PrintSettings
 
 EDITION_FILE = "edition.yaml"
 CONTAINERS = ("subtitle", "byline", "lead", "credit")
@@ -108,6 +109,12 @@ def parse_edition(folder):
         raise PaibanError("the page list is empty", path, find_key_line(text, "pages"))
     composition = composition_settings(data.get("composition") or {}, path,
                                        find_key_line(text, "composition"))
+    printing = print_settings(data.get("print") or {}, folder, path,
+                              find_key_line(text, "print"))
+    output = data.get("output", "proof")
+    if output not in OUTPUTS:
+        raise PaibanError(f"unknown output {output!r}", path, find_key_line(text, "output"),
+                          fix=f"use one of: {', '.join(OUTPUTS)}")
     parsed = []
     for name in pages:
         page_path = folder / str(name)
@@ -121,10 +128,39 @@ def parse_edition(folder):
                               fix=f"create {page_path} or remove it from the page list")
         parsed.append(parse_page(page_path))
     return Edition(folder, paper, date, issue, paper_size, parsed,
-                   sample=bool(data.get("sample", False)), composition=composition)
+                   sample=bool(data.get("sample", False)), composition=composition,
+                   printing=printing, output=output)
 
 
 COMPOSITION_KEYS = ("level", "punctuation", "han_latin_gap")
+PRINT_KEYS = {"standard": str, "profile": str, "bleed_mm": (int, float), "marks": bool,
+              "max_ink": int, "warn_ppi": int, "min_ppi": int}
+OUTPUTS = ("proof", "print")
+
+
+def print_settings(values, folder, path, line):
+    """The edition's ``print:`` block; a profile is a file in the edition folder."""
+    if not isinstance(values, dict) or set(values) - set(PRINT_KEYS):
+        raise PaibanError("'print' takes " + ", ".join(PRINT_KEYS), path, line,
+                          fix="e.g. 'print: {standard: pdf/x-4, profile: newsprint.icc, "
+                              "bleed_mm: 3, max_ink: 240}'")
+    for key, kind in PRINT_KEYS.items():
+        if key in values and (not isinstance(values[key], kind)
+                              or isinstance(values[key], bool) and kind is not bool):
+            raise PaibanError(f"print {key} must be {getattr(kind, '__name__', 'a number')},"
+                              f" not {values[key]!r}", path, line)
+    values = dict(values)
+    if "profile" in values:
+        profile = (folder / values["profile"]).resolve()
+        if not profile.is_relative_to(folder.resolve()) or not profile.is_file():
+            raise PaibanError(f"print profile {values['profile']!r} is not a file in the "
+                              "edition folder", path, line,
+                              fix="copy the printer's .icc profile into the edition folder")
+        values["profile"] = profile
+    try:
+        return PrintSettings(**values)
+    except ValueError as error:
+        raise PaibanError(str(error), path, line)
 
 
 def composition_settings(values, path, line):

@@ -52,3 +52,24 @@ def write_edition(folder, pages=3, issue=9):
         f"paper: 测试日报\ndate: 2024-03-0{issue % 9 + 1}\nissue: {issue}\n"
         f"pages: [{', '.join(names)}]\n", encoding="utf-8")
     return folder
+
+
+def landscape_photo(path, size=(1800, 1200)):
+    """A generated RGB photo: sky, sun, hills, a red roof and deep shadows, with the
+    saturated and dark areas that exercise CMYK conversion and the ink limit."""
+    from PIL import Image, ImageDraw, ImageFilter
+    width, height = size
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        t = y / height
+        draw.line([(0, y), (width, y)], fill=(int(40 + 120 * t), int(90 + 110 * t), 230))
+    draw.ellipse([width * 0.7, height * 0.1, width * 0.85, height * 0.32], fill=(255, 220, 80))
+    draw.polygon([(0, height * 0.7), (width * 0.3, height * 0.35), (width * 0.6, height * 0.75),
+                  (width, height * 0.5), (width, height), (0, height)], fill=(30, 110, 40))
+    draw.polygon([(width * 0.2, height), (width * 0.45, height * 0.6), (width * 0.75, height)],
+                 fill=(5, 5, 10))
+    draw.rectangle([width * 0.05, height * 0.55, width * 0.2, height * 0.8], fill=(180, 20, 25))
+    image = image.filter(ImageFilter.GaussianBlur(2))
+    image.save(path, quality=90)
+    return path
