@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 import jinja2
+import pydyf
 import pypdf
 import uharfbuzz
 from weasyprint import Attachment
@@ -86,7 +87,14 @@ def archival_pdf(edition, page, fonts, files):
     document = render(edition, page, placed, fonts)
     describe(document, edition, page)
     return document, pdf_bytes(document, edition, page, pdf_variant="pdf/a-3b",
-                               attachments=attachments(files, stamp_of(edition)))
+                               attachments=attachments(files, stamp_of(edition)),
+                               finisher=unique_associated_files)
+
+
+def unique_associated_files(document, pdf):
+    """WeasyPrint 70 lists each attachment twice in the catalog's /AF array."""
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
 
 
 def describe(document, edition, page=None):
@@ -142,7 +150,8 @@ def write_revision(edition, fonts, folder):
     describe(whole, edition)
     (folder / f"{edition.slug}.pdf").write_bytes(pdf_bytes(
         whole, edition, pdf_variant="pdf/a-3b",
-        attachments=attachments(every_file, stamp_of(edition))))
+        attachments=attachments(every_file, stamp_of(edition)),
+        finisher=unique_associated_files))
     return {"paper": edition.paper, "date": edition.date.isoformat(), "issue": edition.issue,
             "edition": edition.slug, "edition_pdf": f"{edition.slug}.pdf", "pages": pages,
             "versions": versions(),

@@ -37,6 +37,7 @@ STYLE_SETTINGS = {
     "quote": {"indent": 0.0, "justified": False},  # centred, one verse a line
 }
 HEADLINE_MAX = 48.0
+LEAD_COLUMNS = (4, 3)  # preferred first
 PHOTO_RATIO = (0.5, 0.8)  # frame height / width
 
 
@@ -374,16 +375,20 @@ def headline_size(fonts, headline, width):
 
 
 def place_lead(composer, lead, frames, y):
+    """The lead in three or four columns across the page, whichever leaves its
+    columns most even, above a rule."""
     geometry = composer.geometry
     _, size, line_height = composer.style("lead")
-    count = 4
-    column_width = (geometry.type_width - (count - 1) * 2 * geometry.char) / count
-    measure = math.floor(column_width / size) * size
-    lines = []
-    for paragraph in lead:
-        lines += [(line, paragraph.line) for line in
-                  composer.lines(paragraph.text, "lead", measure)]
-    per_column = math.ceil(len(lines) / count)
+    settings = []
+    for count in LEAD_COLUMNS:
+        column_width = (geometry.type_width - (count - 1) * 2 * geometry.char) / count
+        measure = math.floor(column_width / size) * size
+        lines = [(line, paragraph.line) for paragraph in lead
+                 for line in composer.lines(paragraph.text, "lead", measure)]
+        per_column = math.ceil(len(lines) / count)
+        settings.append((per_column * count - len(lines), count, column_width, measure,
+                         lines, per_column))
+    _, count, column_width, measure, lines, per_column = min(settings, key=lambda s: s[0])
     for column in range(count):
         chunk = lines[column * per_column:(column + 1) * per_column]
         x = column * (column_width + 2 * geometry.char)

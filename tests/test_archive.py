@@ -33,6 +33,8 @@ def test_pages_and_edition_are_pdfa3b_with_their_sources_attached(archived):
             assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "B"
             assert "paper:测试日报" in meta["pdf:Keywords"] and "issue:9" in meta["pdf:Keywords"]
             names = set(pdf.attachments)
+            associated = [spec.objgen for spec in pdf.Root.AF]
+            assert len(associated) == len(set(associated)) == len(names)
             assert {"source/edition.yaml", "source/p01.md", "source/p02.md",
                     "fonts/fonts.lock.toml", "layout/feature.html.j2",
                     "styles/typography.css"} <= names
