@@ -44,7 +44,7 @@ def main():
             text = source.read_text(encoding="utf-8").replace(old, new)
             started = time.perf_counter()
             source.write_text(text, encoding="utf-8")
-            wait_for(lambda: pdf.stat().st_mtime_ns != before)
+            wait_for(lambda before=before: pdf.stat().st_mtime_ns != before)
             latencies.append(time.perf_counter() - started)
             time.sleep(1.0)  # let the change proof finish before the next edit
     finally:

@@ -187,7 +187,7 @@ def verify(revision, fonts):
     try:
         manifest = json.loads((revision / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise PaibanError(f"not an archive revision: {error}", revision / MANIFEST)
+        raise PaibanError(f"not an archive revision: {error}", revision / MANIFEST) from None
     damaged = [name for name, digest in manifest["files"].items()
                if not (revision / name).is_file() or sha256_of(revision / name) != digest]
     same_versions = manifest["versions"] == versions()

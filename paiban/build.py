@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 import multiprocessing
-import os
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -31,6 +31,7 @@ from .printing import finish as printing_finish
 from .render import pdf_metadata, render
 
 LOCK_FILE = ".build.lock"
+TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}$")  # files.write_atomically's names
 
 
 def pdf_bytes(document, edition, page=None, **options):
@@ -91,7 +92,7 @@ def edition_lock(target):
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise PaibanError("busy: another paiban build of this edition is writing here",
-                              target, fix="wait for it to finish, then build again")
+                              target, fix="wait for it to finish, then build again") from None
         yield
 
 
@@ -110,6 +111,7 @@ def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None, 
 
 
 def build_locked(edition, fonts, target, strict, jobs, progress, printing):
+    remove_leftovers(target)
     report = {"edition": edition.slug, "paper": edition.paper,
               "date": edition.date.isoformat(), "issue": edition.issue,
               "output": "print" if printing else "proof",
@@ -164,6 +166,14 @@ WORKER_FONTS = {}
 
 def set_worker_fonts(fonts):
     WORKER_FONTS["fonts"] = fonts
+
+
+def remove_leftovers(target):
+    """Temporary files a killed build left (the lock says no build is writing now)."""
+    for folder in (target, target / "changes", target / ".cache"):
+        for path in folder.glob(".*"):
+            if TEMPORARY.match(path.name) and path.is_file():
+                path.unlink()
 
 
 def build_page_in_worker(edition, page, target, strict, printing):

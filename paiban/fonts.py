@@ -10,7 +10,7 @@ import hashlib
 import os
 import tomllib
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 
 import uharfbuzz
@@ -88,6 +88,10 @@ class Face:
     def shaped(self):
         return {}
 
+    @cached_property
+    def ink_sides(self):
+        return {}
+
     def covers(self, char):
         return self.shaper.get_nominal_glyph(ord(char)) is not None
 
@@ -110,10 +114,14 @@ class Face:
         """Advance width of ``text`` in em."""
         return self.shape(text)[1]
 
-    @cache
     def ink_side(self, char):
         """'left' or 'right' when the glyph's ink lies within that half of its em box
         (full-width marks in SC forms): the other half is blank and may be cut."""
+        if char not in self.ink_sides:
+            self.ink_sides[char] = self.find_ink_side(char)
+        return self.ink_sides[char]
+
+    def find_ink_side(self, char):
         if not self.covers(char):
             return None
         (glyph,), advance = self.shape(char)
@@ -142,7 +150,7 @@ def read_lock(path=LOCK):
         except KeyError as missing:
             raise PaibanError(f"font role {name!r} lacks {missing}", path,
                               fix="give every role use, family, file, index, sha256, "
-                                  "package, version")
+                                  "package, version") from None
     for role in roles.values():
         if role.fallback and role.fallback not in roles:
             raise PaibanError(f"font role {role.name!r} falls back to unknown role "

@@ -69,8 +69,8 @@ def images(page, strict=False):
     folder = Path(page.path).parent.resolve()
     photos = [photo for section in page.article.sections for photo in section.photos]
     for photo in photos:
-        def finding(severity, message, fix):
-            findings.append(Finding(severity, str(page.path), photo.line, message, fix))
+        def finding(severity, message, fix, line=photo.line):
+            findings.append(Finding(severity, str(page.path), line, message, fix))
 
         if not photo.src:
             finding("error" if strict else "warning",

@@ -53,7 +53,8 @@ def read_text(path):
         except UnicodeDecodeError:
             encoding = "not UTF-8"
         raise PaibanError(f"file is {encoding}, not UTF-8", path, line,
-                          fix=f"convert it: iconv -f GB18030 -t UTF-8 {path} -o {path}.utf8")
+                          fix=f"convert it: iconv -f GB18030 -t UTF-8 {path} -o {path}.utf8"
+                          ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -64,7 +65,7 @@ def load_yaml(text, path, first_line=1):
         mark = getattr(error, "problem_mark", None)
         line = first_line + mark.line if mark else first_line
         raise PaibanError(f"malformed YAML: {getattr(error, 'problem', error)}", path, line,
-                          fix="check indentation and quoting of this line")
+                          fix="check indentation and quoting of this line") from None
     if not isinstance(data, dict):
         raise PaibanError("expected key: value lines", path, first_line)
     return data
@@ -160,7 +161,7 @@ def print_settings(values, folder, path, line):
     try:
         return PrintSettings(**values)
     except ValueError as error:
-        raise PaibanError(str(error), path, line)
+        raise PaibanError(str(error), path, line) from None
 
 
 def composition_settings(values, path, line):
@@ -176,7 +177,7 @@ def composition_settings(values, path, line):
     try:
         return Settings(**values)
     except ValueError as error:
-        raise PaibanError(str(error), path, line)
+        raise PaibanError(str(error), path, line) from None
 
 
 def parse_page(path):

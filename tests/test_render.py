@@ -49,7 +49,7 @@ def test_fonts_are_the_locked_faces_embedded_and_subset(sample_build):
     assert len(fonts) == 4 and all(fonts.values())
     assert all(re.match(r"/[A-Z]{6}\+paiban-", name) for name in fonts)
     document = fitz.open(report["pages"][0]["pdf"])
-    for xref, ext, _, name, *_ in document.get_page_fonts(0):
+    for _, ext, _, name, *_ in document.get_page_fonts(0):
         assert ext != "n/a", f"{name} is not embedded"
 
 
@@ -64,7 +64,7 @@ def test_every_source_text_is_in_the_pdf_in_reading_order(sample_build):
         found = pdf_text.find(squash(text.text), position)
         assert found >= 0, f"{kind} at line {text.line} missing or out of order"
         position = found
-    for kind, text in edition.pages[0].article.elements():
+    for _, text in edition.pages[0].article.elements():
         assert squash(text.text) in pdf_text
 
 

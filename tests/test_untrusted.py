@@ -277,6 +277,15 @@ def test_an_interrupted_build_leaves_the_previous_pdf_untouched(tmp_path, fonts,
                 if name.startswith(".") and name not in (build.LOCK_FILE, ".cache")]
 
 
+def test_a_killed_builds_temporary_files_are_cleared(tmp_path, fonts):
+    folder = make_edition(tmp_path / "ed")
+    out = tmp_path / "out" / "ed"
+    out.mkdir(parents=True)
+    (out / ".p01.pdf.k3x_9q2z").write_bytes(b"%PDF-1.7 half")
+    findings_of(folder, fonts, tmp_path)
+    assert not (out / ".p01.pdf.k3x_9q2z").exists() and (out / ".build.lock").exists()
+
+
 def test_a_failed_write_removes_its_temporary_file(tmp_path, monkeypatch):
     target = tmp_path / "page.pdf"
     target.write_bytes(b"good")
