@@ -42,12 +42,6 @@ def is_latin(char):
     return char.isascii() and char.isalnum()
 
 
-def is_cjk(char):
-    """Characters set on the em grid: Han, full-width punctuation, kana."""
-    return is_han(char) or char in FULLWIDTH_PUNCT or char in "—…·" or \
-        unicodedata.east_asian_width(char) in "WF"
-
-
 # A run of Latin letters or digits that must stay whole: "2022", "19.4", "100%",
 # "PDF/A-3b", "9.9".
 LATIN_RUN = re.compile(r"[0-9A-Za-z]+(?:[.,:/\-+][0-9A-Za-z]+)*[%‰℃°]?")
