@@ -325,7 +325,9 @@ def break_lines(units, measure, rules):
             if not breakable[end]:
                 continue
             span = sums.span(start, end)
-            if span is None:
+            if span is None:  # only spaces: nothing to set
+                if end == count and (end not in best or best[start][0] < best[end][0]):
+                    best[end] = (best[start][0], start)
                 continue
             saved = sum(mark.advance / 2
                         for mark in line_edges(units[start], sums.last(end), rules))

@@ -195,13 +195,14 @@ def test_the_text_is_unchanged(setting):
 
 HAN = st.sampled_from("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工")
 MARKS = st.sampled_from("，。、：；！？“”‘’（）《》【】——……")
-LATIN = st.sampled_from(["2022", "19.4%", "PDF", "Wi-Fi", "5G", "100", "New York"])
+LATIN = st.sampled_from(["2022", "19.4%", "PDF", "Wi-Fi", "5G", "100", "New York", " ",
+                         "Supercalifragilistic"])
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.one_of(HAN, HAN, HAN, MARKS, LATIN), min_size=1, max_size=120),
        st.sampled_from(["quanjiao", "kaiming", "hangmobanjiao", "banjiao"]),
-       st.sampled_from([9, 13, 27]))
+       st.sampled_from([1, 3, 9, 13, 27]))
 def test_any_text_keeps_its_characters_and_fills_its_lines(setting, pieces, style, measure):
     text = "".join(pieces)
     lines = setting(text, measure=measure, punctuation=style, indent=2.0)
