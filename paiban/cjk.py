@@ -20,6 +20,7 @@ template turns into markup; the characters themselves are never changed or added
 """
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -235,14 +236,13 @@ class Sums:
 
     def __init__(self, units, rules):
         self.units = units
-        columns = [(unit.width, unit.gap, max(0.0, unit.gap - rules.gap_min),
-                    unit.advance / 2 if unit.halvable and not unit.halved else 0.0,
-                    bool(unit.gap or unit.space), unit.text not in FULLWIDTH_PUNCT)
-                   for unit in units]
-        self.sums = [[0.0] for _ in range(6)]
-        for row in columns:
-            for total, value in zip(self.sums, row):
-                total.append(total[-1] + value)
+        columns = zip(*[(unit.width, unit.gap, max(0.0, unit.gap - rules.gap_min),
+                         unit.advance / 2 if unit.halvable and not unit.halved else 0.0,
+                         bool(unit.gap or unit.space), unit.text not in FULLWIDTH_PUNCT)
+                        for unit in units])
+        self.sums = [list(itertools.accumulate(column, initial=0.0)) for column in columns]
+        if not self.sums:  # no units
+            self.sums = [[0.0] for _ in range(6)]
         # Natural width of units[start:end] is reach[end] - reach_from(start).
         self.reach = [w + g for w, g in zip(self.sums[0], self.sums[1])]
         self.set_end = []  # for each end, the end without trailing spaces

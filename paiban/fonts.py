@@ -191,6 +191,7 @@ class Fonts:
         for name, role in self.roles.items():
             path = extract(role)
             self.faces[name] = Face(role, path)
+        self.chosen = {}  # (role, character) -> face, the composer asks many times
 
     def chain(self, role):
         """The faces tried for a role, in order: the role, then its fallbacks."""
@@ -206,10 +207,11 @@ class Fonts:
         return faces
 
     def face_for(self, role, char):
-        for face in self.chain(role):
-            if face.covers(char):
-                return face
-        return None
+        key = (role, char)
+        if key not in self.chosen:
+            self.chosen[key] = next((face for face in self.chain(role) if face.covers(char)),
+                                    None)
+        return self.chosen[key]
 
     def advance(self, role, text):
         face = self.face_for(role, text[0])
