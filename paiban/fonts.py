@@ -153,8 +153,11 @@ def read_lock(path=LOCK):
                                   "package, version") from None
     for role in roles.values():
         if role.fallback and role.fallback not in roles:
+            text = Path(path).read_text(encoding="utf-8")
+            line = next((number for number, content in enumerate(text.splitlines(), 1)
+                         if content.replace(" ", "") == f'fallback="{role.fallback}"'), None)
             raise PaibanError(f"font role {role.name!r} falls back to unknown role "
-                              f"{role.fallback!r}", path,
+                              f"{role.fallback!r}", path, line,
                               fix=f"use one of: {', '.join(roles)}")
     return roles
 

@@ -223,7 +223,9 @@ def test_unknown_font_role_in_the_lock_is_an_error(tmp_path):
         'fallback = "song"', 'fallback = "fangsong"'), encoding="utf-8")
     with pytest.raises(PaibanError) as error:
         Fonts(lock)
-    assert "unknown role 'fangsong'" in error.value.message
+    assert "unknown role 'fangsong'" in error.value.message and error.value.fix
+    line = lock.read_text(encoding="utf-8").splitlines()[error.value.line - 1]
+    assert line.startswith("fallback") and "fangsong" in line
 
 
 def test_a_missing_font_file_names_the_package_to_install(tmp_path):
