@@ -62,10 +62,8 @@ def source_files(edition, page):
     folder = edition.path
     files = {f"source/{EDITION_FILE}": folder / EDITION_FILE}
     files.update({f"source/{Path(p.path).name}": Path(p.path) for p in edition.pages})
-    for section in page.article.sections:
-        for photo in section.photos:
-            if photo.src and not photo.src.startswith("data:") and (folder / photo.src).is_file():
-                files[f"source/{photo.src}"] = folder / photo.src
+    files.update({f"source/{path.relative_to(folder).as_posix()}": path
+                  for path in page.photo_files()})
     files.update({path.relative_to(ROOT).as_posix(): path for path in PAIBAN_FILES})
     return files
 

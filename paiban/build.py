@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import multiprocessing
-import re
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -24,14 +23,13 @@ import pypdf
 from . import __version__, cache, preflight
 from .errors import PaibanError
 from .changes import change_proof
-from .files import write_atomically
+from .files import remove_leftovers, write_atomically
 from .fit import fit_page
 from .geometry import GEOMETRIES
 from .printing import finish as printing_finish
 from .render import pdf_metadata, render
 
 LOCK_FILE = ".build.lock"
-TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}$")  # files.write_atomically's names
 
 
 def pdf_bytes(document, edition, page=None, **options):
@@ -111,7 +109,8 @@ def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None, 
 
 
 def build_locked(edition, fonts, target, strict, jobs, progress, printing):
-    remove_leftovers(target)
+    for folder in (target, target / "changes", target / ".cache"):  # the lock is ours
+        remove_leftovers(folder)
     report = {"edition": edition.slug, "paper": edition.paper,
               "date": edition.date.isoformat(), "issue": edition.issue,
               "output": "print" if printing else "proof",
@@ -166,14 +165,6 @@ WORKER_FONTS = {}
 
 def set_worker_fonts(fonts):
     WORKER_FONTS["fonts"] = fonts
-
-
-def remove_leftovers(target):
-    """Temporary files a killed build left (the lock says no build is writing now)."""
-    for folder in (target, target / "changes", target / ".cache"):
-        for path in folder.glob(".*"):
-            if TEMPORARY.match(path.name) and path.is_file():
-                path.unlink()
 
 
 def build_page_in_worker(edition, page, target, strict, printing):

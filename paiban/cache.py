@@ -35,16 +35,9 @@ def code_digest():
 
 def page_key(edition, page, options):
     digest = hashlib.sha256(code_digest().encode() + json.dumps(options).encode())
-    for path in [edition.path / "edition.yaml", page.path, *image_files(page)]:
+    for path in [edition.path / "edition.yaml", page.path, *page.photo_files()]:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-def image_files(page):
-    folder = Path(page.path).parent
-    return [folder / photo.src for section in page.article.sections
-            for photo in section.photos
-            if photo.src and not photo.src.startswith("data:") and (folder / photo.src).is_file()]
 
 
 def record_path(target, page):

@@ -154,16 +154,15 @@ def command_check(args):
 
 def print_report(edition, page, placed, output):
     """The prepress report of a page's print PDF, with its photos' resolution."""
+    from .preflight import placed_resolutions
     from .prepress import inspect
-    from .preflight import effective_ppi
     pdf = Path(output) / edition.slug / "print" / f"{page.path.stem}.pdf"
     if not pdf.is_file():
         return {"pdf": str(pdf), "errors": [f"no print PDF: run paiban build --print "
                                             f"{edition.path}"]}
     report = inspect(pdf, edition.printing)
-    report["photos"] = [{"line": frame.source_line, "ppi": round(effective_ppi(edition, frame))}
-                        for frame in (placed.frames if placed else [])
-                        if frame.kind == "photo" and frame.src]
+    report["photos"] = [{"line": frame.source_line, "ppi": round(ppi)} for frame, ppi
+                        in (placed_resolutions(edition, placed) if placed else [])]
     return report
 
 

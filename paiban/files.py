@@ -2,7 +2,10 @@
 
 import hashlib
 import os
+import re
 import tempfile
+
+TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}$")  # the names write_atomically writes to
 
 
 def write_atomically(path, data):
@@ -20,6 +23,14 @@ def write_atomically(path, data):
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def remove_leftovers(folder):
+    """Temporary files a killed writer left in ``folder``; call it only while no
+    writer can be at work there."""
+    for path in folder.glob(".*"):
+        if TEMPORARY.match(path.name) and path.is_file():
+            path.unlink()
 
 
 def sha256_of(path):

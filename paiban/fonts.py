@@ -7,6 +7,7 @@ metrics come from, so the widths the composer counts are the glyphs on the page.
 """
 
 import hashlib
+import io
 import os
 import tomllib
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from fontTools.ttLib import TTFont
 
 from .chars import is_dash_or_ellipsis
 from .errors import PaibanError
-from .files import sha256_of
+from .files import sha256_of, write_atomically
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "fonts" / "fonts.lock.toml"
@@ -177,11 +178,9 @@ def extract(role):
             f"locked {role.sha256[:12]}…)", LOCK,
             fix=f"install the locked version: {role.install_hint()}, or update the lock "
                 "knowing that archived editions will then rebuild differently")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    font = TTFont(role.file, fontNumber=role.index, lazy=True)
-    temporary = target.with_suffix(f".{os.getpid()}.tmp")
-    font.save(temporary)
-    os.replace(temporary, target)
+    face = io.BytesIO()
+    TTFont(role.file, fontNumber=role.index, lazy=True).save(face)
+    write_atomically(target, face.getvalue())
     return target
 
 
@@ -246,11 +245,7 @@ def subset_face(face, codes, key):
             request.unicode_set.add(code)
         request.sets(uharfbuzz.SubsetInputSets.LAYOUT_FEATURE_TAG).invert()  # keep all
         request.flags = uharfbuzz.SubsetFlags.NOTDEF_OUTLINE
-        data = uharfbuzz.subset(face.shaper.face, request).blob.data
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        write_atomically(target, uharfbuzz.subset(face.shaper.face, request).blob.data)
     return target
 
 

@@ -76,6 +76,10 @@ class Article:
     def texts(self):
         return [text for _, text in self.elements()]
 
+    @property
+    def photos(self):
+        return [photo for section in self.sections for photo in section.photos]
+
 
 @dataclass
 class Page:
@@ -85,6 +89,14 @@ class Page:
     layout: str
     editors: dict
     article: Article
+
+    def photo_files(self):
+        """The image files the page's photos name (not inline data: images), as they
+        are on disk."""
+        folder = Path(self.path).parent
+        return [folder / photo.src for photo in self.article.photos
+                if photo.src and not photo.src.startswith("data:")
+                and (folder / photo.src).is_file()]
 
 
 @dataclass

@@ -67,8 +67,7 @@ def images(page, strict=False):
     """Every photo reference: a readable, sane image inside the edition folder."""
     findings = []
     folder = Path(page.path).parent.resolve()
-    photos = [photo for section in page.article.sections for photo in section.photos]
-    for photo in photos:
+    for photo in page.article.photos:
         def finding(severity, message, fix, line=photo.line):
             findings.append(Finding(severity, str(page.path), line, message, fix))
 
@@ -128,13 +127,10 @@ def image_problem(file):
 
 
 def resolution(edition, page, placed, printing):
-    """Each photo's effective resolution at its placed size (the frame is filled,
-    cropping the longer side): a warning under warn_ppi, an error under min_ppi."""
+    """Each photo's effective resolution at its placed size: a warning under
+    warn_ppi, an error under min_ppi."""
     findings = []
-    for frame in placed.frames:
-        if frame.kind != "photo" or not frame.src:
-            continue
-        ppi = effective_ppi(edition, frame)
+    for frame, ppi in placed_resolutions(edition, placed):
         if ppi < printing.warn_ppi:
             severity = "error" if ppi < printing.min_ppi else "warning"
             findings.append(Finding(
@@ -146,11 +142,17 @@ def resolution(edition, page, placed, printing):
     return findings
 
 
-def effective_ppi(edition, frame):
-    with Image.open(io.BytesIO(photo_bytes(edition, frame.src))) as image:
-        width, height = image.size
-    scale = max(frame.width / width, frame.height / height)  # pt per pixel
-    return 72 / scale
+def placed_resolutions(edition, placed):
+    """(frame, effective ppi) of every placed photo with an image: the frame is
+    filled, cropping the longer side."""
+    resolutions = []
+    for frame in placed.frames:
+        if frame.kind == "photo" and frame.src:
+            with Image.open(io.BytesIO(photo_bytes(edition, frame.src))) as image:
+                width, height = image.size
+            scale = max(frame.width / width, frame.height / height)  # pt per pixel
+            resolutions.append((frame, 72 / scale))
+    return resolutions
 
 
 def photo_bytes(edition, src):

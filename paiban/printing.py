@@ -55,7 +55,7 @@ class PrintSettings:
             "marks": self.marks, "max_ink": self.max_ink}
 
 
-def page_css(settings):
+def print_css(settings):
     """The output intent's profile, bleed and marks, for WeasyPrint."""
     bleed = settings.bleed_mm + (MARK_SPACE_MM if settings.marks else 0)
     return (f'@color-profile device-cmyk {{ src: url("{settings.profile.resolve().as_uri()}"); '

@@ -24,8 +24,7 @@ from .chars import is_dash_or_ellipsis
 from .fonts import ROOT, cache_root
 from .fit import STYLES
 from .preflight import DATA_IMAGE_BYTES, photo_bytes
-from .printing import cmyk_image
-from .printing import page_css as print_css
+from .printing import cmyk_image, print_css
 
 LAYOUT = ROOT / "layout"
 STYLES_DIR = ROOT / "styles"

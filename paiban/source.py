@@ -133,51 +133,49 @@ def parse_edition(folder):
                    printing=printing, output=output)
 
 
-COMPOSITION_KEYS = ("level", "punctuation", "han_latin_gap")
+COMPOSITION_KEYS = {"level": str, "punctuation": str, "han_latin_gap": (int, float)}
 PRINT_KEYS = {"standard": str, "profile": str, "bleed_mm": (int, float), "marks": bool,
               "max_ink": int, "warn_ppi": int, "min_ppi": int}
 OUTPUTS = ("proof", "print")
 
 
-def print_settings(values, folder, path, line):
-    """The edition's ``print:`` block; a profile is a file in the edition folder."""
-    if not isinstance(values, dict) or set(values) - set(PRINT_KEYS):
-        raise PaibanError("'print' takes " + ", ".join(PRINT_KEYS), path, line,
-                          fix="e.g. 'print: {standard: pdf/x-4, profile: newsprint.icc, "
-                              "bleed_mm: 3, max_ink: 240}'")
-    for key, kind in PRINT_KEYS.items():
-        if key in values and (not isinstance(values[key], kind)
-                              or isinstance(values[key], bool) and kind is not bool):
-            raise PaibanError(f"print {key} must be {getattr(kind, '__name__', 'a number')},"
-                              f" not {values[key]!r}", path, line)
-    values = dict(values)
-    if "profile" in values:
-        profile = (folder / values["profile"]).resolve()
-        if not profile.is_relative_to(folder.resolve()) or not profile.is_file():
-            raise PaibanError(f"print profile {values['profile']!r} is not a file in the "
-                              "edition folder", path, line,
-                              fix="copy the printer's .icc profile into the edition folder")
-        values["profile"] = profile
+def settings_block(name, values, types, make, path, line, example):
+    """A block of settings in the edition file: known keys, each value of its type,
+    made into a settings object (which checks the values themselves). Anything else
+    is an error at the block's line."""
+    if not isinstance(values, dict) or set(values) - set(types):
+        raise PaibanError(f"'{name}' takes " + ", ".join(types), path, line,
+                          fix=f"e.g. '{name}: {example}'")
+    for key, value in values.items():
+        kind = types[key]
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            wanted = "a number" if isinstance(kind, tuple) else kind.__name__
+            raise PaibanError(f"{name} {key} must be {wanted}, not {value!r}", path, line)
     try:
-        return PrintSettings(**values)
+        return make(**values)
     except ValueError as error:
         raise PaibanError(str(error), path, line) from None
 
 
 def composition_settings(values, path, line):
-    """The edition's ``composition:`` block (line breaking level, punctuation style,
-    Han–Latin gap) as composer settings; anything else is an error."""
-    if not isinstance(values, dict) or set(values) - set(COMPOSITION_KEYS):
-        raise PaibanError("'composition' takes " + ", ".join(COMPOSITION_KEYS), path, line,
-                          fix="e.g. 'composition: {level: strict, punctuation: quanjiao, "
-                              "han_latin_gap: 0.25}'")
-    gap = values.get("han_latin_gap", Settings.han_latin_gap)
-    if not isinstance(gap, (int, float)) or isinstance(gap, bool):
-        raise PaibanError(f"han_latin_gap must be a number of em, not {gap!r}", path, line)
-    try:
-        return Settings(**values)
-    except ValueError as error:
-        raise PaibanError(str(error), path, line) from None
+    """The ``composition:`` block: line breaking level, punctuation style, Han–Latin gap."""
+    return settings_block("composition", values, COMPOSITION_KEYS, Settings, path, line,
+                          "{level: strict, punctuation: quanjiao, han_latin_gap: 0.25}")
+
+
+def print_settings(values, folder, path, line):
+    """The ``print:`` block; its profile is a file in the edition folder."""
+    def make(profile=None, **rest):
+        if profile is not None:
+            rest["profile"] = (folder / profile).resolve()
+            if not rest["profile"].is_relative_to(folder.resolve()) \
+                    or not rest["profile"].is_file():
+                raise PaibanError(f"print profile {profile!r} is not a file in the edition "
+                                  "folder", path, line,
+                                  fix="copy the printer's .icc profile into the edition folder")
+        return PrintSettings(**rest)
+    return settings_block("print", values, PRINT_KEYS, make, path, line,
+                          "{standard: pdf/x-4, profile: newsprint.icc, bleed_mm: 3}")
 
 
 def parse_page(path):

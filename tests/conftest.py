@@ -32,6 +32,22 @@ def edition_copy(tmp_path):
     return target
 
 
+BODY = "大武口区政协召开协商座谈会，委员们围绕生态修复建言献策。"
+
+
+def make_edition(folder, body=BODY, front="page: 1\ntitle: 专版\nlayout: feature\n",
+                 headline="测试标题", edition_extra=""):
+    """A one-page edition: front matter on lines 1–5, the headline on line 7, the
+    body from line 9."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "edition.yaml").write_text(
+        f"paper: 测试日报\ndate: 2024-03-01\nissue: 7\npages: [p01.md]\n{edition_extra}",
+        encoding="utf-8")
+    (folder / "p01.md").write_text(f"---\n{front}---\n\n# {headline}\n\n{body}\n",
+                                   encoding="utf-8")
+    return folder
+
+
 def write_edition(folder, pages=3, issue=9):
     """A small multi-page edition made of the sample's own sections, rearranged."""
     from paiban.source import parse_edition

@@ -6,7 +6,7 @@ import pytest
 from paiban.build import build_edition, check_page
 from paiban.source import parse_edition
 
-from conftest import SAMPLE_EDITION
+from conftest import SAMPLE_EDITION, make_edition
 from typeset_lines import set_lines, violations
 
 # Written for these tests: quotes, nested quotes, brackets, book titles, dashes,
@@ -30,9 +30,6 @@ QUOTE = ["读书明理，履职为民。", "学以致用，知行合一。"]
 
 
 def dense_edition(folder):
-    folder.mkdir()
-    (folder / "edition.yaml").write_text(
-        "paper: 测试日报\ndate: 2024-03-01\nissue: 7\npages: [p01.md]\n", encoding="utf-8")
     sections = []
     for number in range(5):
         # Numbered and introduced differently, so that each repeat of a paragraph
@@ -41,10 +38,8 @@ def dense_edition(folder):
                            for k in range(4))
         quote = "\n".join(f"> {line}" for line in QUOTE) + "\n\n" if number == 1 else ""
         sections.append(f"## 第{number + 1}部分\n### 书香政协（{number + 1}）\n\n{quote}{body}\n")
-    (folder / "p01.md").write_text(
-        "---\npage: 1\ntitle: 专版\nlayout: feature\n---\n\n# 读书明理 履职为民\n\n"
-        f"::: lead\n{DENSE[0]}\n:::\n\n" + "\n".join(sections), encoding="utf-8")
-    return parse_edition(folder)
+    body = f"::: lead\n{DENSE[0]}\n:::\n\n" + "\n".join(sections)
+    return parse_edition(make_edition(folder, body=body, headline="读书明理 履职为民"))
 
 
 def measured(edition, fonts, out):

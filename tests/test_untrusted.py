@@ -19,19 +19,7 @@ from paiban.fonts import Fonts
 from paiban.render import SandboxFetcher
 from paiban.source import parse_edition, parse_page
 
-BODY = "大武口区政协召开协商座谈会，委员们围绕生态修复建言献策。"
-
-
-def make_edition(folder, body=BODY, front="page: 1\ntitle: 专版\nlayout: feature\n",
-                 edition_extra=""):
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "edition.yaml").write_text(
-        f"paper: 测试日报\ndate: 2024-03-01\nissue: 7\npages: [p01.md]\n{edition_extra}",
-        encoding="utf-8")
-    (folder / "p01.md").write_text(f"---\n{front}---\n\n# 测试标题\n\n{body}\n",
-                                   encoding="utf-8")
-    return folder
-
+from conftest import BODY, make_edition
 
 def photo_page(folder, src):
     """An edition whose page has one photo, on line 11 of p01.md."""
