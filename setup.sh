@@ -19,7 +19,8 @@ packages=(
   python3 python3-venv python3-pip
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(poppler-utils qpdf chromium)
+  # libatomic1: Playwright's bundled node driver needs it; minimal Debian lacks it.
+  packages+=(poppler-utils qpdf chromium libatomic1)
 fi
 
 missing=()
