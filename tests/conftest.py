@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_RAW = ROOT.parent / "shared" / "samples" / "dawukou-2022.txt"
+SAMPLE_RAW = ROOT / "tests" / "data" / "dawukou-2022.txt"
 SAMPLE_EDITION = ROOT / "source" / "sample-2023-01-16"
 
 
