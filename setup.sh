@@ -15,7 +15,10 @@ packages=(
   "fonts-noto-cjk-extra=1:20220127+repack1-1"
   "fonts-lxgw-wenkai=1.250+repack-1"
   "libgs-common=10.0.0~dfsg-11+deb12u9"   # default CMYK output profile for print PDFs
-  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+  # Pango and HarfBuzz shape and place every glyph: pinned like the fonts, and
+  # checked at start by paiban/environment.py (SHAPING_LIBRARIES).
+  "libpango-1.0-0=1.50.12+ds-1" "libpangoft2-1.0-0=1.50.12+ds-1"
+  "libharfbuzz0b=6.0.0+dfsg-3" "libharfbuzz-subset0=6.0.0+dfsg-3" fontconfig
   python3 python3-venv python3-pip
 )
 if [[ "${1:-}" == "--test" ]]; then

@@ -9,11 +9,14 @@ truncated PDF where the last good one was.
 """
 
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import io
 import json
 import multiprocessing
+import os
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -23,7 +26,7 @@ import pypdf
 from . import __version__, cache, preflight
 from .errors import PaibanError
 from .changes import change_proof
-from .files import remove_leftovers, write_atomically
+from .files import publish, recover, remove_leftovers, staged, write_atomically
 from .fit import fit_page
 from .geometry import GEOMETRIES
 from .printing import finish as printing_finish
@@ -69,29 +72,42 @@ def foreign_fonts(embedded, page):
 
 def check_page(edition, page, fonts, strict=False, printing=None):
     """Preflight one page: findings and the placed page (None if it cannot be fitted).
-    With ``printing``, the photos' resolution at their placed size is checked too."""
+    The photos' resolution at their placed size is checked against the edition's
+    print settings: errors for print (``printing``), warnings on a proof."""
     findings = preflight.coverage(page, fonts) + preflight.images(page, strict)
     if any(f.severity == "error" for f in findings):
         return findings, None
-    placed = fit_page(page, fonts, GEOMETRIES[edition.paper_size], edition.composition)
+    placed = fit_page(page, fonts, GEOMETRIES[edition.paper_size], edition.composition,
+                      edition.printing.warn_ppi)
     findings += preflight.overset(page, placed)
-    if printing:
-        findings += preflight.resolution(edition, page, placed, printing)
+    findings += preflight.resolution(edition, page, placed, printing or edition.printing,
+                                     proof=not printing)
     return findings, placed
 
 
 @contextlib.contextmanager
 def edition_lock(target):
-    """Hold the edition's output folder for one build at a time. The lock is an
-    advisory flock: it goes with the process, so a crashed build leaves none behind."""
+    """Hold the edition's output folder for one build at a time; yields the lock's
+    file descriptor. The lock is an advisory flock: it goes with the process (and
+    with every process that shares the descriptor: workers close their copy), so a
+    killed build leaves none behind. The holder's pid and start time are in the file
+    for the message a second build prints."""
     target.mkdir(parents=True, exist_ok=True)
-    with open(target / LOCK_FILE, "a+") as handle:
+    descriptor = os.open(target / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PaibanError("busy: another paiban build of this edition is writing here",
-                              target, fix="wait for it to finish, then build again") from None
-        yield
+            holder = os.pread(descriptor, 200, 0).decode(errors="replace").strip()
+            raise PaibanError("busy: another paiban build of this edition is writing here"
+                              + (f" ({holder})" if holder else ""), target,
+                              fix="wait for it to finish, then build again") from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}"
+                  .encode(), 0)
+        yield descriptor
+    finally:
+        os.close(descriptor)
 
 
 def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None, output=None):
@@ -100,17 +116,22 @@ def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None, 
     ``output`` is "proof" (in ``<out>/<edition>/``) or "print" (PDF/X, in
     ``<out>/<edition>/print/``); by default what the edition file says.
     ``progress(done, total, entry)`` is called as each page finishes.
+    Every output (page PDFs, change proofs, cache records, edition PDF, build.json)
+    is staged and published as one set when the build ends (:func:`files.publish`).
     """
     output = output or edition.output
     target = Path(out_dir) / edition.slug / ("print" if output == "print" else "")
     printing = edition.printing if output == "print" else None
-    with edition_lock(target):
-        return build_locked(edition, fonts, target, strict, jobs, progress, printing)
+    with edition_lock(target) as lock:
+        recover(target)
+        for folder in (target, target / "changes", target / ".cache"):  # the lock is ours
+            remove_leftovers(folder)
+        report = build_locked(edition, fonts, target, strict, jobs, progress, printing, lock)
+        publish(target)
+        return report
 
 
-def build_locked(edition, fonts, target, strict, jobs, progress, printing):
-    for folder in (target, target / "changes", target / ".cache"):  # the lock is ours
-        remove_leftovers(folder)
+def build_locked(edition, fonts, target, strict, jobs, progress, printing, lock):
     report = {"edition": edition.slug, "paper": edition.paper,
               "date": edition.date.isoformat(), "issue": edition.issue,
               "output": "print" if printing else "proof",
@@ -126,8 +147,11 @@ def build_locked(edition, fonts, target, strict, jobs, progress, printing):
             stale.append((page, key))
     done = len(entries)
     for page, key, entry in render_pages(edition, fonts, target, strict, stale, jobs,
-                                         printing):
-        cache.remember(target, page, key, entry)
+                                         printing, lock):
+        record = cache.record_path(target, page)
+        if entry["pdf"]:
+            cache.remember(staged(target, record), key, entry,
+                           staged(target, Path(entry["pdf"])))
         entries[page.path] = entry
         done += 1
         if progress:
@@ -136,14 +160,16 @@ def build_locked(edition, fonts, target, strict, jobs, progress, printing):
     report["ok"] = not any(entry["errors"] for entry in report["pages"])
     if report["ok"] and not printing:  # plates are made per page: print PDFs are pages
         path = target / f"{edition.slug}.pdf"
-        write_atomically(path, edition_pdf(edition, [e["pdf"] for e in report["pages"]]))
+        pdfs = [staged(target, Path(e["pdf"])) if not e["cached"] else e["pdf"]
+                for e in report["pages"]]
+        write_atomically(staged(target, path), edition_pdf(edition, pdfs))
         report["edition_pdf"] = str(path)
-    write_atomically(target / "build.json",
+    write_atomically(staged(target, target / "build.json"),
                      json.dumps(report, ensure_ascii=False, indent=2).encode())
     return report
 
 
-def render_pages(edition, fonts, target, strict, pages, jobs, printing):
+def render_pages(edition, fonts, target, strict, pages, jobs, printing, lock):
     """(page, key, entry) for each page, as they finish: in this process for one page
     or one job, else in forked workers that share the loaded fonts."""
     if jobs <= 1 or len(pages) <= 1:
@@ -151,19 +177,34 @@ def render_pages(edition, fonts, target, strict, pages, jobs, printing):
             yield page, key, build_page(edition, page, fonts, target, strict, printing)
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(jobs, len(pages)), mp_context=context,
-                             initializer=set_worker_fonts, initargs=(fonts,)) as pool:
+    pool = ProcessPoolExecutor(min(jobs, len(pages)), mp_context=context,
+                               initializer=start_worker, initargs=(fonts, lock, os.getpid()))
+    try:
         futures = {pool.submit(build_page_in_worker, edition, page, target, strict,
                                printing): (page, key) for page, key in pages}
         for future in as_completed(futures):
             page, key = futures[future]
             yield page, key, future.result()
+    except BaseException:  # Ctrl-C, SIGTERM, a failed page: stop now, not after the rest
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in multiprocessing.active_children():
+            worker.kill()
+        raise
+    pool.shutdown()
 
 
 WORKER_FONTS = {}
+PR_SET_PDEATHSIG = 1
 
 
-def set_worker_fonts(fonts):
+def start_worker(fonts, lock, parent):
+    """A forked worker: it lets go of the edition lock (only the build holds it) and
+    dies with the build, so a killed build leaves no worker writing or locking."""
+    os.close(lock)
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before prctl took effect
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     WORKER_FONTS["fonts"] = fonts
 
 
@@ -172,7 +213,7 @@ def build_page_in_worker(edition, page, target, strict, printing):
 
 
 def build_page(edition, page, fonts, target, strict, printing=None):
-    """Preflight, fit, render and write one page; returns its report entry."""
+    """Preflight, fit, render and stage one page; returns its report entry."""
     started = time.perf_counter()
     findings, placed = check_page(edition, page, fonts, strict, printing)
     entry = {"page": page.number, "source": str(page.path), "pdf": None,
@@ -196,12 +237,12 @@ def build_page(edition, page, fonts, target, strict, printing=None):
         if not foreign:
             path = target / f"{Path(page.path).stem}.pdf"
             previous = path.read_bytes() if path.is_file() else None
-            write_atomically(path, data)
+            write_atomically(staged(target, path), data)
             entry["pdf"] = str(path)
             if previous and previous != data:
                 proof = target / "changes" / f"{Path(page.path).stem}.png"
-                entry["changes"] = {"proof": str(proof),
-                                    "regions": change_proof(previous, data, proof)}
+                entry["changes"] = {"proof": str(proof), "regions": change_proof(
+                    previous, data, staged(target, proof))}
     entry["seconds"] = round(time.perf_counter() - started, 3)
     return entry
 

@@ -57,8 +57,9 @@ def cached_entry(target, page, key):
     return None
 
 
-def remember(target, page, key, entry):
+def remember(path, key, entry, pdf_file):
+    """Write the record of a page's build to ``path`` (the record's place, or where
+    the build stages it); ``pdf_file`` holds the PDF the entry names."""
     if entry["pdf"]:
-        record = {"key": key, "entry": entry, "pdf_sha256": sha256_of(entry["pdf"])}
-        write_atomically(record_path(target, page), json.dumps(record, ensure_ascii=False,
-                                                               indent=1).encode())
+        record = {"key": key, "entry": entry, "pdf_sha256": sha256_of(pdf_file)}
+        write_atomically(path, json.dumps(record, ensure_ascii=False, indent=1).encode())

@@ -7,12 +7,14 @@ import argparse
 import dataclasses
 import json
 import os
+import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from . import environment
-from .errors import PaibanError
+from .errors import PaibanError, environment_fault, write_log
 
 SOURCE = Path("source")
 SHOWN = 4  # findings listed per page in the summary
@@ -28,6 +30,14 @@ def editions(paths, marks=False):
                           fix="pass an edition folder, e.g. paiban build source/<edition>")
     from .source import parse_edition
     found = [parse_edition(folder) for folder in folders]
+    slugs = {}
+    for edition in found:
+        if edition.slug in slugs:
+            raise PaibanError(f"editions {slugs[edition.slug]} and {edition.path} would both "
+                              f"write {edition.slug}/", edition.path,
+                              fix="give the edition folders different names, or build "
+                                  "them in separate commands with different -o")
+        slugs[edition.slug] = edition.path
     return [dataclasses.replace(e, printing=dataclasses.replace(e.printing, marks=True))
             for e in found] if marks else found
 
@@ -241,15 +251,29 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, interrupted)
     try:
         return args.run(args)
     except PaibanError as error:
         print(f"paiban: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"paiban: {environment_fault(error)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("paiban: interrupted; finished files are complete, nothing half-written",
               file=sys.stderr)
         return 130
+    except Exception:  # a bug in paiban, not the user's input: a line and a log
+        log = write_log(traceback.format_exc())
+        print(f"paiban: internal error (a bug in paiban, not in your input): "
+              f"{sys.exc_info()[1].__class__.__name__}; details in {log}", file=sys.stderr)
+        return 3
+
+
+def interrupted(signum, frame):
+    """SIGTERM ends a command as Ctrl-C does: workers stop, the lock is let go."""
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

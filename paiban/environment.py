@@ -22,6 +22,37 @@ SYSTEM_LIBRARIES = {
 }
 
 
+# The libraries that shape and lay out text, pinned in setup.sh to these Debian
+# versions: another Pango or HarfBuzz moves glyphs, and archived editions must rebuild
+# the same. Checked by the version the loaded library reports.
+SHAPING_LIBRARIES = {
+    # Debian package: (library file, version function, pinned Debian version)
+    "libpango-1.0-0": ("libpango-1.0.so.0", "pango_version_string", "1.50.12+ds-1"),
+    "libharfbuzz0b": ("libharfbuzz.so.0", "hb_version_string", "6.0.0+dfsg-3"),
+}
+
+
+def upstream(debian_version):
+    """1.50.12 of 1.50.12+ds-1: what the library itself reports."""
+    return re.split(r"[+~-]", debian_version.split(":")[-1])[0]
+
+
+def loaded_version(load, library, function):
+    version = getattr(load(library), function)
+    version.restype = ctypes.c_char_p
+    return version().decode()
+
+
+def shaping_mismatches(load):
+    """(package, loaded, pinned) for each shaping library of another version."""
+    mismatches = []
+    for package, (library, function, pinned_version) in SHAPING_LIBRARIES.items():
+        have = loaded_version(load, library, function)
+        if have != upstream(pinned_version):
+            mismatches.append((package, have, pinned_version))
+    return mismatches
+
+
 def pinned(package):
     """The version pyproject.toml pins ``package`` to."""
     for requirement in importlib.metadata.requires("paiban") or []:
@@ -56,6 +87,14 @@ def check(load=ctypes.CDLL):
             f"system libraries missing: {', '.join(missing)} (WeasyPrint needs Pango; "
             "fonts are subset with HarfBuzz)",
             fix=f"apt-get install {' '.join(missing)}   (or: {SETUP})")
+    mismatches = shaping_mismatches(load)
+    if mismatches:
+        raise PaibanError(
+            "text shaping libraries differ from the pinned ones: " + ", ".join(
+                f"{package} {have} (pinned {want})" for package, have, want in mismatches)
+            + "; pages would set differently from archived ones",
+            fix="apt-get install " + " ".join(f"{package}={want}" for package, _, want
+                                              in mismatches) + f"   (or: {SETUP})")
     want, have = pinned("weasyprint"), installed_version("weasyprint")
     if have != want:
         raise PaibanError(

@@ -5,6 +5,12 @@ character) is reported as a :class:`PaibanError` naming the file, the line and w
 to do. The CLI prints it and exits non-zero; no traceback reaches the user.
 """
 
+import errno
+import os
+import tempfile
+import time
+from pathlib import Path
+
 
 class PaibanError(Exception):
     def __init__(self, message, path=None, line=None, fix=None):
@@ -29,3 +35,44 @@ class PaibanError(Exception):
     def as_dict(self):
         return {"path": str(self.path) if self.path else None, "line": self.line,
                 "message": self.message, "fix": self.fix}
+
+
+SHOWN_CHARACTERS = 40
+
+
+def shown(value, limit=SHOWN_CHARACTERS):
+    """``repr(value)`` cut to ``limit`` characters: a message never prints an
+    unbounded value (a 1 MB line, a YAML alias bomb)."""
+    text = repr(value) if not isinstance(value, str) else repr(value[:limit + 1])
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+FIXES = {errno.ENOSPC: "free some disk space, then run the command again",
+         errno.EROFS: "the file system is read-only: choose another folder (-o)",
+         errno.EACCES: "you may not write there: choose another folder (-o) or fix "
+                       "its permissions",
+         errno.EPERM: "you may not write there: choose another folder (-o)",
+         errno.ENOTDIR: "a file stands where a folder is needed: pass a folder",
+         errno.EEXIST: "a file stands where a folder is needed: pass a folder",
+         errno.EISDIR: "a folder stands where a file is needed: pass a file",
+         errno.ENOENT: "check the path"}
+
+
+def environment_fault(error):
+    """An OSError as a located message: the file, what the system said, the fix."""
+    where = error.filename or "paiban"
+    fix = FIXES.get(error.errno, "check the file and the disk, then run the command again")
+    return f"{where}: {error.strerror or error}\n  fix: {fix}"
+
+
+def write_log(text):
+    """Keep a traceback for the bug report; returns the log's path."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paiban" / "logs"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"paiban-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        path = Path(tempfile.mkstemp(prefix="paiban-", suffix=".log")[1])
+        path.write_text(text, encoding="utf-8")
+    return path

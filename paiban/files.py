@@ -3,6 +3,7 @@
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 
 TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}$")  # the names write_atomically writes to
@@ -20,8 +21,10 @@ def write_atomically(path, data):
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         os.unlink(temporary)
+        if isinstance(error, OSError) and not error.filename:  # say which file (ENOSPC)
+            raise OSError(error.errno, error.strerror, str(path)) from error
         raise
 
 
@@ -39,3 +42,51 @@ def sha256_of(path):
         for chunk in iter(lambda: file.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+STAGING = ".staging"
+COMPLETE = "COMPLETE"  # written last into a staging folder whose files are all on disk
+
+
+def staged(target, path):
+    """Where a build writes ``path`` (a file under ``target``) until it publishes."""
+    return target / STAGING / path.relative_to(target)
+
+
+def publish(target):
+    """Move every file staged under ``target`` into place, as one set.
+
+    The staged files are already synced; a COMPLETE marker is written, then the files
+    are renamed into place. A build killed before the marker leaves only a staging
+    folder that the next build discards; one killed after it is finished by the next
+    build (:func:`recover`): either way the outputs change together, never half."""
+    folder = target / STAGING
+    if not folder.is_dir():
+        return
+    write_atomically(folder / COMPLETE, b"")
+    move_into_place(target)
+
+
+def move_into_place(target):
+    folder = target / STAGING
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != COMPLETE and not TEMPORARY.match(path.name):
+            final = target / path.relative_to(folder)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, final)
+    directory = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    shutil.rmtree(folder)
+
+
+def recover(target):
+    """Finish a publication a killed build had begun, or discard an unfinished one.
+    Call it only while holding the edition's lock."""
+    folder = target / STAGING
+    if (folder / COMPLETE).is_file():
+        move_into_place(target)
+    elif folder.exists():
+        shutil.rmtree(folder)

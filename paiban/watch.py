@@ -6,10 +6,11 @@ The folder is polled: it needs no inotify and works on network shares.
 """
 
 import time
+import traceback
 from pathlib import Path
 
 from .build import build_edition
-from .errors import PaibanError
+from .errors import PaibanError, environment_fault, write_log
 from .source import parse_edition
 
 INTERVAL = 0.05  # s between looks at the folder
@@ -31,6 +32,13 @@ def rebuild(folder, fonts, out, report):
         result = build_edition(edition, fonts, out, jobs=1)
     except PaibanError as error:
         report(f"error: {error}")
+        return None
+    except OSError as error:  # disk full, a folder made read-only: keep watching
+        report(f"error: {environment_fault(error)}")
+        return None
+    except Exception:  # a bug: say so, keep the traceback, keep watching
+        report(f"internal error (a bug in paiban): details in "
+               f"{write_log(traceback.format_exc())}")
         return None
     for page in result["pages"]:
         if page["cached"]:
