@@ -126,8 +126,12 @@ def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None, 
         recover(target)
         for folder in (target, target / "changes", target / ".cache"):  # the lock is ours
             remove_leftovers(folder)
-        report = build_locked(edition, fonts, target, strict, jobs, progress, printing, lock)
-        publish(target)
+        try:
+            report = build_locked(edition, fonts, target, strict, jobs, progress, printing,
+                                  lock)
+            publish(target)
+        finally:  # after a failure, what was staged goes (or a begun publication ends)
+            recover(target)
         return report
 
 
