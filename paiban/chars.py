@@ -1,6 +1,6 @@
 """Character classes of Chinese text, after clreq 3.1 and GB/T 15834.
 
-Shared by the importer (which removes justification spaces), the composer (which
+Shared by the importer (which joins wrapped lines), the composer (which
 breaks and spaces lines) and the preflight (which names characters).
 """
 
@@ -50,28 +50,14 @@ LATIN_RUN = re.compile(r"[0-9A-Za-z]+(?:[.,:/\-+][0-9A-Za-z]+)*[%‰℃°]?")
 def join_wrapped(left, right):
     """Join two lines of a hard-wrapped paragraph.
 
-    Chinese wraps without a space; only two Latin words keep one between them.
+    Chinese wraps without a space; a break between two Latin characters (letters,
+    digits, ASCII marks: "GB/T" + "15834") stood for a word space and becomes one.
     """
-    if left and right and left[-1].isascii() and left[-1].isalpha() \
-            and right[0].isascii() and right[0].isalpha():
+    if left and right and is_latin_text(left[-1]) and is_latin_text(right[0]):
         return left + " " + right
     return left + right
 
 
-def drop_justification_spaces(text):
-    """Remove spaces that justification put into a line of Chinese.
-
-    A space stays only between two Latin letters ("New York"); around Han
-    characters, digits and full-width marks it is an artefact of the old column.
-    """
-    out = []
-    for index, char in enumerate(text):
-        if char in " \u3000\u00a0":
-            before = text[:index].rstrip(" \u3000\u00a0")[-1:]
-            after = text[index + 1:].lstrip(" \u3000\u00a0")[:1]
-            if before.isascii() and before.isalpha() and after.isascii() \
-                    and after.isalpha() and (not out or out[-1] != " "):
-                out.append(" ")
-            continue
-        out.append(char)
-    return "".join(out)
+def is_latin_text(char):
+    """A Latin letter, digit or ASCII mark: what a word space may stand between."""
+    return is_latin(char) or char.isascii() and char.isprintable() and not char.isspace()

@@ -6,19 +6,26 @@ put between characters, a headline doubled by the extractor, and captions and cr
 gathered after the text. The importer reflows and recognises the structure, and it
 checks that every non-space character of the input reaches the output exactly as
 often (a doubled headline once): it never drops a character.
+
+Spaces are text too, where they stand between two Latin words ("GB/T 15834",
+"10.5 pt"); the extraction adds others. Which is which follows from how a justified
+line is spread (``line_text``): nothing is looked up in a word list.
 """
 
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import groupby
 
-from .chars import SENTENCE_END, drop_justification_spaces, join_wrapped
+from .chars import CLOSING, is_han, is_latin_text, join_wrapped
 from .errors import PaibanError
 
 BYLINE = re.compile(r"^(本报(特约)?记者|本报通讯员|记者|通讯员|特约记者|文/|文：)")
 CREDIT = re.compile(r"^[（(](本版)?(图片|图)[^）)]*[）)]$|^[（(][^）)]*摄[）)]$")
 PHOTO_POSITION = re.compile(r"（[左右中前后]\s*\d+\s*）")
-CLAUSE_MARKS = set("，。；！？：")
+CLAUSE_MARKS = set("，。；！？：…")
+PARAGRAPH_END = set("。！？…：")
+SPACES = " \u3000\u00a0"
 
 
 @dataclass
@@ -30,8 +37,55 @@ class Block:
     def text(self):
         joined = ""
         for part in self.lines:
-            joined = join_wrapped(joined, part.strip())
-        return drop_justification_spaces(joined)
+            joined = join_wrapped(joined, line_text(part))
+        return joined
+
+
+def line_text(line):
+    """One extracted line with only its real spaces, one each.
+
+    The rule, from how a justified line is spread:
+    - a space next to a Han character or a full-width mark is never text: the
+      composer sets Han–Latin gaps, and the extraction's spacing is not copy;
+    - a line spread letter by letter shows it: a space between two Han characters, a
+      run of three or more single Latin characters one space apart ("U n i c o d e"),
+      or spaces between Latin characters of two widths (a word space is wider than
+      the letter spacing, so it shows as two or more spaces). There a single space
+      between Latin characters is letter spacing ("Unicod e", "head ings") and a wider
+      one a word space;
+    - in any other line a space between Latin characters is a word space.
+    A word space at a line break comes back when the lines are joined (join_wrapped).
+    """
+    runs = ["".join(run) for _, run in groupby(line.strip(), key=character_kind)]
+    gaps = {i for i, run in enumerate(runs) if run[0] in SPACES}
+    latin = {i for i in gaps if is_latin_text(runs[i - 1][-1]) and is_latin_text(runs[i + 1][0])}
+    letters = spaced_letters(runs, latin)
+    widths = {len(runs[i]) for i in latin}
+    spread = letters or len(widths) > 1 and 1 in widths or any(
+        is_han(runs[i - 1][-1]) and is_han(runs[i + 1][0]) for i in gaps)
+    return "".join(
+        " " if i in latin and not (spread and len(run) == 1) else "" if i in gaps else run
+        for i, run in enumerate(runs))
+
+
+def character_kind(char):
+    return 0 if char in SPACES else 1 if is_latin_text(char) else 2
+
+
+def spaced_letters(runs, latin):
+    """The gaps inside runs of three or more single Latin characters one space apart:
+    a word the extraction spread letter by letter."""
+    inside, chain = set(), []
+    for i in sorted(latin) + [None]:
+        if chain and i == chain[-1] + 2 and runs[i] == " " and len(runs[i + 1]) == 1 \
+                and len(runs[i - 1]) == 1:
+            chain.append(i)
+            continue
+        if len(chain) >= 2:
+            inside.update(chain)
+        chain = [i] if i is not None and runs[i] == " " and len(runs[i - 1]) == 1 \
+            and len(runs[i + 1]) == 1 else []
+    return inside
 
 
 @dataclass
@@ -68,11 +122,12 @@ def undouble(part):
 
 
 def is_heading(block):
-    """Two short lines without sentence marks: a section title and its subheading."""
+    """Two short lines without sentence marks, the second longer: a section title and
+    its subheading (two lines of a column are as long as each other)."""
     if len(block.lines) != 2:
         return False
-    title, sub = (line.strip() for line in block.lines)
-    return len(title) <= 10 and len(sub) <= 30 and not (
+    title, sub = (line_text(line) for line in block.lines)
+    return len(title) <= 10 and len(title) < len(sub) <= 30 and not (
         CLAUSE_MARKS & set(title + sub))
 
 
@@ -83,22 +138,31 @@ def is_pull_quote(block):
         and len(lines[0]) <= 16 and all(line[-1] in "，。；！？" for line in lines)
 
 
-def split_captions(text):
-    """A line of several captions ('…情况。 大武口区…工作。') into one per sentence."""
-    parts = re.split(r"(?<=[。！？])\s+", text.strip())
-    return [part for part in parts if part]
+def split_captions(lines):
+    """Lines holding several captions ('…情况。 大武口区…工作。') into one per sentence:
+    the extraction set them one after another on a line, with a space between."""
+    parts = re.split(r"(?<=[。！？])[ \u3000\u00a0]+", "\n".join(line.strip() for line in lines))
+    captions = []
+    for part in parts:
+        caption = ""
+        for line in part.split("\n"):
+            caption = join_wrapped(caption, line_text(line))
+        captions += [caption] if caption else []
+    return captions
 
 
 def is_caption_block(block):
-    raw = " ".join(line.strip() for line in block.lines)
-    captions = split_captions(raw)
+    captions = split_captions(block.lines)
     return len(captions) > 1 and all(len(c) <= 60 and c[-1] in "。！？" for c in captions) \
-        or bool(PHOTO_POSITION.search(raw)) and len(block.text) <= 60
+        or bool(PHOTO_POSITION.search(" ".join(block.lines))) and len(block.text) <= 60
 
 
-def ends_sentence(text):
-    return bool(text) and (text[-1] in SENTENCE_END or text[-2:] in ("。”", "！”", "？”")
-                           or text[-1] in "）" and len(text) > 1 and text[-2] in "。！？")
+def ends_paragraph(text):
+    """A block that ends a sentence or a colon ends its paragraph; one that stops
+    anywhere else was cut by a column break and the next block continues it. (A
+    column break just after a sentence or a colon reads as a paragraph end: the
+    extraction keeps nothing that tells the two apart.)"""
+    return text.rstrip("".join(CLOSING))[-1:] in PARAGRAPH_END
 
 
 def recognise(text):
@@ -111,7 +175,7 @@ def recognise(text):
     for line in head.lines:
         stripped = line.strip()
         if stripped.startswith("——"):
-            result.subtitle = drop_justification_spaces(stripped)
+            result.subtitle = line_text(stripped)
         elif not result.subtitle:
             for part in stripped.split():
                 result.headline.append(undouble(part))
@@ -119,7 +183,7 @@ def recognise(text):
                     result.doubled.append(undouble(part))
         else:
             result.unrecognised.append(head.line)
-            result.lead.append(drop_justification_spaces(stripped))
+            result.lead.append(line_text(stripped))
     if blocks and BYLINE.match(blocks[0].lines[0].strip()) and len(blocks[0].lines) == 1:
         result.byline = blocks.pop(0).lines[0].strip()
 
@@ -128,7 +192,10 @@ def recognise(text):
     paragraph = None  # the open paragraph, which a mid-sentence block continues
     for block in blocks:
         joined = block.text
-        if CREDIT.match(joined):
+        if paragraph is not None and not ends_paragraph(paragraph[1]):
+            # Continued after a column break, whatever the rest looks like.
+            paragraph[1] = join_wrapped(paragraph[1], joined)
+        elif CREDIT.match(joined):
             result.credit = joined
             after_credit = True
             paragraph = None
@@ -138,10 +205,7 @@ def recognise(text):
                 result.unrecognised.append(block.line)
                 result.lead.append(joined)
                 continue
-            raw = " ".join(line.strip() for line in block.lines) if not after_credit \
-                else None
-            captions = split_captions(raw) if raw else [joined]
-            photos.extend(drop_justification_spaces(c) for c in captions)
+            photos.extend(split_captions(block.lines) if not after_credit else [joined])
         elif is_heading(block):
             title, sub = (line.strip() for line in block.lines)
             section = {"title": title, "subheading": sub, "blocks": [], "photos": []}
@@ -149,8 +213,6 @@ def recognise(text):
             paragraph = None
         elif section is not None and not section["blocks"] and is_pull_quote(block):
             section["blocks"].append(("quote", [line.strip() for line in block.lines]))
-        elif paragraph is not None and not ends_sentence(paragraph[1]):
-            paragraph[1] = join_wrapped(paragraph[1], joined)
         else:
             paragraph = ["paragraph", joined]
             (section["blocks"] if section else result.lead).append(paragraph)
@@ -159,9 +221,10 @@ def recognise(text):
 
 
 def escape_line(text):
-    """Keep copy from being read as markup when it starts like a Markdown block."""
+    """Keep copy from being read as markup when it starts like a block of the source
+    format (lists are not part of it: "1. " stays text unescaped)."""
     text = text.replace("\\", "\\\\")
-    if re.match(r"^(#|>|:::|!\[|[-+*] |\d+[.)] )", text):
+    if re.match(r"^(#|>|:::|!\[)", text):
         return "\\" + text
     return text
 

@@ -1,3 +1,4 @@
+import re
 from collections import Counter
 
 import pytest
@@ -119,3 +120,89 @@ def test_importer_never_loses_a_character_or_crashes(raw):
     # Only an undoubled headline may hold fewer characters than the input.
     missing = expected - got
     assert not missing or all(missing[c] <= headline.count(c) for c in missing)
+
+
+# -- copy from the generator: paragraphs, spaces, column breaks --------------------
+
+import copygen  # noqa: E402
+from paiban.importer import line_text  # noqa: E402
+
+
+def imported_paragraphs(paragraphs, **extraction):
+    """The paragraphs as an extraction shows them, imported and parsed back."""
+    raw = "测试标题\n\n" + copygen.extraction(paragraphs, **extraction)
+    source, _ = import_text(raw)
+    article = article_of(source)
+    assert [t.text for t in article.headline] == ["测试标题"]
+    return [t.text for t in article.lead] + [
+        b.text for s in article.sections for b in s.blocks if hasattr(b, "text")] + [
+        p.caption.text for s in article.sections for p in s.photos]
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 2 ** 32), count=st.integers(1, 6),
+       latin_share=st.floats(0, 0.7), width=st.integers(8, 30),
+       column_breaks=st.floats(0, 1), shortest_word=st.integers(2, 5))
+def test_generated_copy_survives_extraction_with_every_character_and_real_space(
+        seed, count, latin_share, width, column_breaks, shortest_word):
+    """Clean copy → wrapped, justified and column-broken as an extraction shows it →
+    imported: the same paragraphs, every character and every real space."""
+    paragraphs = copygen.paragraphs(seed, count, latin_share=latin_share,
+                                    word_lengths=(shortest_word, 12))
+    assert imported_paragraphs(paragraphs, width=width, seed=seed,
+                               column_breaks=column_breaks) == paragraphs
+
+
+def test_paragraph_ending_in_a_colon_is_not_merged_with_the_next():
+    paragraphs = copygen.paragraphs(7, 12)
+    paragraphs[3] = paragraphs[3][:-1] + "："
+    paragraphs[8] = paragraphs[8][:-1] + "："
+    assert imported_paragraphs(paragraphs, width=13, seed=1, column_breaks=0) == paragraphs
+
+
+@pytest.mark.parametrize("width", [12, 13, 20])
+def test_paragraph_cut_by_a_column_break_is_rejoined_whatever_its_tail_looks_like(width):
+    """Paragraphs of short sentences: the part after a column break looks like a block
+    of captions (short sentences one per line) and must still be rejoined."""
+    sentences = re.findall(r"[^。！？：；]+。", "".join(copygen.paragraphs(11, 200, latin_share=0)))
+    short = [s for s in sentences if 6 <= len(s) <= 16 and "“" not in s and "”" not in s]
+    paragraphs = ["".join(short[i:i + 4]) for i in range(0, len(short) - 3, 4)]
+    raw = copygen.extraction(paragraphs, width=width, seed=3, column_breaks=1)
+    assert raw.count("\n\n") > len(paragraphs) + 10  # many paragraphs were cut
+    assert imported_paragraphs(paragraphs, width=width, seed=3, column_breaks=1) == paragraphs
+
+
+def test_word_spaces_between_latin_words_survive_justification():
+    paragraphs = copygen.paragraphs(5, 20, latin_share=0.4)
+    assert sum(p.count(" ") for p in paragraphs) > 40
+    for styles in (("plain",), ("gaps",)):
+        assert imported_paragraphs(paragraphs, width=15, seed=2, column_breaks=0,
+                                   styles=styles) == paragraphs
+
+
+def test_letter_spaced_latin_words_are_closed_up():
+    paragraphs = copygen.paragraphs(9, 20, latin_share=0.4)
+    for styles in (("letters",), ("partial",)):
+        raw = copygen.extraction(paragraphs, width=15, seed=4, column_breaks=0, styles=styles)
+        assert "a r" in raw or "r e" in raw  # the extraction did spread words
+        assert imported_paragraphs(paragraphs, width=15, seed=4, column_breaks=0,
+                                   styles=styles) == paragraphs
+
+
+@pytest.mark.parametrize("line, text", [
+    ("标准 GB/T 15834 规定", "标准GB/T 15834规定"),          # word space, Han–Latin gaps
+    ("正文 10.5 pt，行距", "正文10.5 pt，行距"),
+    ("采 用 U n i c o d e 编 码", "采用Unicode编码"),          # spread letter by letter
+    ("U n i c o d e ，", "Unicode，"),                       # shown by the letters alone
+    ("统 一 Unicod e  head ings 标 题", "统一Unicode headings标题"),  # partly seen
+    ("Noto  Serif  CJK，字体", "Noto Serif CJK，字体"),      # wide word spaces, all alike
+    ("H a r f B u z z  shaping", "HarfBuzz shaping"),        # two widths: word space wider
+    ("学习 40 余次，交流", "学习40余次，交流"),
+])
+def test_the_space_rule_on_extracted_lines(line, text):
+    assert line_text(line) == text
+
+
+def test_word_space_at_a_line_break_comes_back():
+    source, _ = import_text("测试标题\n\n文件采用GB/T\n15834规定的标点，正文\n10.5\npt。\n")
+    assert [t.text for t in article_of(source).lead] == ["文件采用GB/T 15834规定的标点，正文10.5 pt。"]
