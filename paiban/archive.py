@@ -4,13 +4,19 @@
 PDF/A-3b, each PDF carrying the files it was made from (page source, edition file,
 images, templates, styles, font lock; AFRelationship Source), page thumbnails and
 ``manifest.json`` (SHA-256 of every file; versions of paiban, WeasyPrint, Pango and
-HarfBuzz). A revision is written to a hidden folder and renamed into place, and never
-written again: archiving the edition again makes r<N+1>. :func:`verify` checks a
-revision's checksums and rebuilds its pages from the attached sources.
+HarfBuzz). The edition's files are read once into a snapshot and the revision is made
+from the snapshot alone, so an edit during archiving cannot split it. A revision is
+written to a hidden folder and renamed into place, and never written again:
+archiving the edition again makes r<N+1>. :func:`verify` trusts nothing the manifest
+says without evidence: it checks the files, the PDFs' metadata and attachments
+against it, then rebuilds every page from its attached sources.
 """
 
+import contextlib
 import ctypes
 import datetime
+import fcntl
+import hashlib
 import importlib.metadata
 import io
 import json
@@ -19,11 +25,14 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import pydyf
 import pypdf
+import pypdfium2
 import uharfbuzz
+from PIL import Image, ImageChops, ImageStat
 from weasyprint import Attachment
 
 from . import __version__
@@ -36,10 +45,16 @@ from .render import LAYOUT, STYLES_DIR, render
 from .source import EDITION_FILE, parse_edition
 
 MANIFEST = "manifest.json"
+LOCK_FILE = ".archive.lock"
+STAGING = ".staging-"
 THUMBNAIL_DPI = 12
+THUMBNAIL_TOLERANCE = (48, 0.005)  # a later PDFium may shade a few pixels a little otherwise
+VERIFY_DPI = 100          # a swapped photo or a recoloured rule shows at far less
 INDEX_TEMPLATE = "archive-index.html.j2"
 PAIBAN_FILES = [*sorted(p for p in LAYOUT.glob("*.j2") if p.name != INDEX_TEMPLATE),
                 *sorted(STYLES_DIR.glob("*.css")), LOCK]
+CATALOGUED = ("paiban", "weasyprint", "pango", "harfbuzz")  # versions the catalog shows
+NAME_BYTES = 200          # a folder name must fit the file system's 255 bytes
 
 
 def versions():
@@ -55,26 +70,140 @@ def versions():
             "fonttools": importlib.metadata.version("fonttools")}
 
 
-def source_files(edition, page):
-    """Archive name → path of every file a page is made from: the edition file and
-    all page sources (so that the edition parses again as it did), the page's images,
-    and paiban's templates, styles and font lock."""
-    folder = edition.path
+# Archiving ---------------------------------------------------------------------------
+
+def archive_edition(edition, fonts, root="archive"):
+    """Write a new revision of the edition; returns its folder."""
+    root = Path(root)
+    with archive_lock(root):
+        remove_stale_staging(root)
+        with tempfile.TemporaryDirectory(prefix=STAGING, dir=root) as work:
+            inputs = snapshot(edition, Path(work) / edition.slug)
+            with named_as_in(edition.path, Path(work) / edition.slug):
+                copy = parse_edition(Path(work) / edition.slug)
+                revision = archive_snapshot(copy, inputs, fonts, root)
+        write_index(root)
+    return revision
+
+
+@contextlib.contextmanager
+def archive_lock(root):
+    """One archiving at a time under ``root``, so that leftovers of a killed one can
+    be told from the work of a live one. A flock goes with its process."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK_FILE, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PaibanError("busy: another paiban archive is writing here", root,
+                              fix="wait for it to finish, then archive again") from None
+        yield
+
+
+def remove_stale_staging(root):
+    """Staging folders a killed archive left behind (call it holding the lock)."""
+    for path in [*root.glob(f"{STAGING}*"), *root.glob(f"*/*/{STAGING}*")]:
+        remove_tree(path)
+
+
+def remove_tree(path):
+    """Remove a folder even when its revision was already made read-only."""
+    for folder, _, _ in os.walk(path):
+        os.chmod(folder, 0o700)
+    shutil.rmtree(path)
+
+
+def edition_inputs(edition):
+    """Archive name → path of every file the edition is made from: the edition file,
+    the page sources, the photos under the names the pages give them, and the print
+    profile (the edition file names it, so it must parse again)."""
+    folder = Path(edition.path)
     files = {f"source/{EDITION_FILE}": folder / EDITION_FILE}
-    files.update({f"source/{Path(p.path).name}": Path(p.path) for p in edition.pages})
-    files.update({f"source/{path.relative_to(folder).as_posix()}": path
-                  for path in page.photo_files()})
-    files.update({path.relative_to(ROOT).as_posix(): path for path in PAIBAN_FILES})
+    for page in edition.pages:
+        page_folder = Path(page.path).parent
+        files[f"source/{inside(page.path, folder)}"] = Path(page.path)
+        for photo in page.article.photos:
+            path = page.photo_file(photo)
+            if path:
+                files[f"source/{inside(page_folder / photo.src, folder)}"] = path
+    profile = Path(edition.printing.profile).resolve()
+    if profile.is_relative_to(folder.resolve()):
+        files[f"source/{inside(profile, folder.resolve())}"] = profile
     return files
 
 
-def attachments(files, stamp):
-    return [Attachment(file_obj=io.BytesIO(path.read_bytes()), name=name, relationship="Source",
+def inside(path, folder):
+    """``path`` relative to ``folder`` as a clean POSIX name."""
+    return Path(os.path.normpath(path)).relative_to(os.path.normpath(folder)).as_posix()
+
+
+def snapshot(edition, folder):
+    """Read every input once into memory and into ``folder``; returns name → bytes.
+    The revision is made from this copy only: a file edited meanwhile cannot give a
+    page made from one version and attachments or checksums of another."""
+    inputs = {name: path.read_bytes() for name, path in edition_inputs(edition).items()}
+    write_sources(inputs, folder)
+    return inputs | paiban_inputs()
+
+
+def paiban_inputs():
+    """paiban's own files a page is made with: templates, styles, font lock."""
+    return {path.relative_to(ROOT).as_posix(): path.read_bytes() for path in PAIBAN_FILES}
+
+
+def write_sources(inputs, folder):
+    """The edition's files (``source/…``) of ``inputs`` as an edition folder."""
+    for name, data in inputs.items():
+        if name.startswith("source/"):
+            target = folder / name.removeprefix("source/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+
+@contextlib.contextmanager
+def named_as_in(original, copy):
+    """Errors found in the snapshot name the file the user edits."""
+    try:
+        yield
+    except PaibanError as error:
+        if error.path and Path(error.path).is_relative_to(copy):
+            error.path = Path(original) / Path(error.path).relative_to(copy)
+        raise
+
+
+def archive_snapshot(edition, inputs, fonts, root):
+    base = edition_folder(root, edition)
+    base.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=base))
+    try:
+        manifest = write_revision(edition, inputs, fonts, staging)
+        return publish(base, staging, manifest)
+    finally:
+        if staging.exists():
+            remove_tree(staging)
+
+
+def page_inputs(edition, page, inputs):
+    """The archive names a page's PDF carries: all but other pages' photos."""
+    others = {name for other in edition.pages if other is not page
+              for name in photo_names(edition, other)}
+    own = set(photo_names(edition, page))
+    return {name: data for name, data in inputs.items() if name not in others - own}
+
+
+def photo_names(edition, page):
+    folder = Path(edition.path)
+    return [f"source/{inside(Path(page.path).parent / photo.src, folder)}"
+            for photo in page.article.photos if page.photo_file(photo)]
+
+
+def attachments(inputs, stamp):
+    return [Attachment(file_obj=io.BytesIO(data), name=name, relationship="Source",
                        created=stamp, modified=stamp, description=f"paiban source: {name}")
-            for name, path in files.items()]
+            for name, data in inputs.items()]
 
 
-def archival_pdf(edition, page, fonts, files):
+def archival_pdf(edition, page, fonts, inputs):
     """One page as PDF/A-3b with its sources attached and its metadata in XMP."""
     findings, placed = check_page(edition, page, fonts)
     errors = [f for f in findings if f.severity == "error"]
@@ -83,9 +212,9 @@ def archival_pdf(edition, page, fonts, files):
                           f"{errors[0].message}", page.path, errors[0].line,
                           fix=f"fix them (paiban check {edition.path}), then archive")
     document = render(edition, page, placed, fonts)
-    describe(document, edition, page)
+    describe(document, edition_facts(edition, page))
     return document, pdf_bytes(document, edition, page, pdf_variant="pdf/a-3b",
-                               attachments=attachments(files, stamp_of(edition)),
+                               attachments=attachments(inputs, stamp_of(edition)),
                                finisher=unique_associated_files)
 
 
@@ -95,14 +224,27 @@ def unique_associated_files(document, pdf):
         pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
 
 
-def describe(document, edition, page=None):
+def edition_facts(edition, page=None):
+    return facts(edition.paper, edition.date.isoformat(), edition.issue,
+                 page and page.number, page and page.title)
+
+
+def facts(paper, date, issue, number=None, title=None):
+    """What a PDF says it is: paper, date, issue and, for a page, its number and title."""
+    said = {"paper": paper, "date": date, "issue": str(issue)}
+    if number is not None:
+        said.update(page=str(number), page_title=title)
+    return said
+
+
+def describe(document, said):
     """XMP (dc:description, pdf:Keywords) naming paper, date, issue and page."""
-    facts = {"paper": edition.paper, "date": edition.date.isoformat(),
-             "issue": str(edition.issue)}
-    if page:
-        facts.update(page=str(page.number), page_title=page.title)
-    document.metadata.description = " ".join(f"{k}={v}" for k, v in facts.items())
-    document.metadata.keywords = [f"{k}:{v}" for k, v in facts.items()]
+    document.metadata.description = description(said)
+    document.metadata.keywords = [f"{k}:{v}" for k, v in said.items()]
+
+
+def description(said):
+    return " ".join(f"{k}={v}" for k, v in said.items())
 
 
 def stamp_of(edition):
@@ -110,55 +252,52 @@ def stamp_of(edition):
 
 
 def edition_folder(root, edition):
-    if re.search(r"[/\\\0]|^\.", edition.paper):
-        raise PaibanError(f"paper name {edition.paper!r} cannot name an archive folder",
-                          edition.path / EDITION_FILE, fix="remove '/' and leading dots")
-    return Path(root) / edition.paper / f"{edition.date.isoformat()}-{edition.issue}"
+    """``root/<paper>/<date>-<issue>``; a paper name that cannot name one folder of the
+    catalog (blank, a path, hidden, control characters, too long) is refused."""
+    paper = edition.paper
+    if not paper.strip() or re.search(r"[/\\\x00-\x1f\x7f]|^\.", paper) \
+            or len(paper.encode()) > NAME_BYTES:
+        raise PaibanError(f"paper name {paper[:40]!r} cannot name an archive folder",
+                          Path(edition.path) / EDITION_FILE, fix="give the paper's name: not "
+                          f"blank, no '/', '\\' or control characters, no leading dot, "
+                          f"at most {NAME_BYTES} bytes")
+    return Path(root) / paper / f"{edition.date.isoformat()}-{edition.issue}"
 
 
-def archive_edition(edition, fonts, root="archive"):
-    """Write a new revision of the edition; returns its folder."""
-    base = edition_folder(root, edition)
-    base.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=base))
-    try:
-        manifest = write_revision(edition, fonts, staging)
-        revision = publish(base, staging, manifest)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    write_index(root)
-    return revision
-
-
-def write_revision(edition, fonts, folder):
-    documents, pages, every_file = [], [], {}
+def write_revision(edition, inputs, fonts, folder):
+    documents, pages, used = [], [], set()
+    (folder / "thumbs").mkdir()
     for page in edition.pages:
-        files = source_files(edition, page)
-        every_file.update(files)
-        document, data = archival_pdf(edition, page, fonts, files)
+        stem = Path(page.path).stem
+        if stem in used:
+            raise PaibanError(f"two pages would be archived as {stem}.pdf", page.path,
+                              fix="give the page files different names")
+        used.add(stem)
+        own = page_inputs(edition, page, inputs)
+        document, data = archival_pdf(edition, page, fonts, own)
         documents.append(document)
-        name = f"{Path(page.path).stem}.pdf"
-        (folder / name).write_bytes(data)
-        thumbnail = f"thumbs/{Path(page.path).stem}.png"
-        (folder / "thumbs").mkdir(exist_ok=True)
-        rasterise(data, THUMBNAIL_DPI).save(folder / thumbnail, "PNG")
-        pages.append({"number": page.number, "title": page.title, "pdf": name,
-                      "thumbnail": thumbnail, "source": Path(page.path).name})
+        (folder / f"{stem}.pdf").write_bytes(data)
+        rasterise(data, THUMBNAIL_DPI).save(folder / f"thumbs/{stem}.png", "PNG")
+        pages.append({"number": page.number, "title": page.title, "pdf": f"{stem}.pdf",
+                      "thumbnail": f"thumbs/{stem}.png",
+                      "source": inside(page.path, edition.path)})
     whole = documents[0].copy([p for d in documents for p in d.pages])
-    describe(whole, edition)
+    describe(whole, edition_facts(edition))
     (folder / f"{edition.slug}.pdf").write_bytes(pdf_bytes(
         whole, edition, pdf_variant="pdf/a-3b",
-        attachments=attachments(every_file, stamp_of(edition)),
+        attachments=attachments(inputs, stamp_of(edition)),
         finisher=unique_associated_files))
     return {"paper": edition.paper, "date": edition.date.isoformat(), "issue": edition.issue,
             "edition": edition.slug, "edition_pdf": f"{edition.slug}.pdf", "pages": pages,
             "versions": versions(),
-            "sources": {name: sha256_of(path) for name, path in every_file.items()}}
+            "sources": {name: hashlib.sha256(data).hexdigest()
+                        for name, data in inputs.items()}}
 
 
 def publish(base, staging, manifest):
-    """Checksum the staged files, then rename the folder to the next free r<N>.
-    A rename onto an existing revision fails, so no revision is ever replaced."""
+    """Checksum the staged files, make them read-only (and readable by all), then
+    rename the folder to the next free r<N>. A rename onto an existing revision
+    fails, so no revision is ever replaced."""
     files = sorted(p for p in staging.rglob("*") if p.is_file())
     manifest["files"] = {p.relative_to(staging).as_posix(): sha256_of(p) for p in files}
     while True:
@@ -169,6 +308,8 @@ def publish(base, staging, manifest):
                                                         indent=2).encode())
         for path in [*files, staging / MANIFEST]:
             path.chmod(0o444)
+        for path in [staging / "thumbs", staging]:
+            path.chmod(0o555)
         revision = base / f"r{number}"
         try:
             os.rename(staging, revision)  # fails if r<N> appeared meanwhile
@@ -176,73 +317,252 @@ def publish(base, staging, manifest):
         except OSError:
             if not revision.exists():
                 raise
+            staging.chmod(0o755)
+
+
+# Verifying ---------------------------------------------------------------------------
+
+def read_manifest(revision):
+    """The manifest, checked for shape: every value verify and the catalog rely on is
+    there and of its type, and every file it names is a plain name inside the
+    revision. Raises PaibanError otherwise."""
+    path = Path(revision) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise PaibanError(f"unreadable manifest: {error}", path) from None
+    shape = {"paper": str, "date": str, "issue": int, "edition": str, "edition_pdf": str,
+             "pages": list, "versions": dict, "sources": dict, "files": dict, "revision": int}
+    page_shape = {"number": int, "title": str, "pdf": str, "thumbnail": str, "source": str}
+
+    def check(record, wanted, where):
+        if not isinstance(record, dict):
+            raise PaibanError(f"malformed manifest: {where} is not a record", path)
+        for key, kind in wanted.items():
+            if not isinstance(record.get(key), kind) or isinstance(record.get(key), bool):
+                raise PaibanError(f"malformed manifest: {where}{key} is missing or not "
+                                  f"{kind.__name__}", path)
+    check(manifest, shape, "")
+    for number, page in enumerate(manifest["pages"], 1):
+        check(page, page_shape, f"page entry {number}: ")
+    names = [manifest["edition_pdf"], *manifest["files"], *manifest["sources"],
+             *(page[key] for page in manifest["pages"] for key in ("pdf", "thumbnail"))]
+    for name in names:
+        if not plain_name(name):
+            raise PaibanError(f"malformed manifest: {name[:60]!r} is not a file in the "
+                              "revision", path)
+    if not all(isinstance(v, str) for d in ("versions", "sources", "files")
+               for v in manifest[d].values()) or set(CATALOGUED) - set(manifest["versions"]):
+        raise PaibanError("malformed manifest: a version or checksum is missing or not "
+                          "text", path)
+    return manifest
+
+
+def plain_name(name):
+    parts = name.split("/")
+    return all(part not in ("", ".", "..") and not re.search(r"[\\\x00-\x1f:]", part)
+               for part in parts)
 
 
 def verify(revision, fonts):
-    """Check a revision: every checksum, then every page rebuilt from its attached
-    sources. Returns a report; ``ok`` is False if anything is damaged or differs."""
+    """Check a revision: its files against the manifest, every claim of the manifest
+    against the PDFs, then every page rebuilt from its attached sources. Returns a
+    report; ``ok`` is False if anything is damaged, false or differs."""
     revision = Path(revision)
+    if not (revision / MANIFEST).is_file():
+        raise PaibanError("not an archive revision: no manifest.json", revision,
+                          fix="give a folder archive/<paper>/<date>-<issue>/r<N>")
+    report = {"revision": str(revision), "damaged": [], "problems": [], "pages": [],
+              "same_versions": False, "ok": False}
     try:
-        manifest = json.loads((revision / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise PaibanError(f"not an archive revision: {error}", revision / MANIFEST) from None
-    damaged = [name for name, digest in manifest["files"].items()
-               if not (revision / name).is_file() or sha256_of(revision / name) != digest]
-    same_versions = manifest["versions"] == versions()
-    pages = [] if damaged else [rebuilt(revision, page, fonts, same_versions)
-                                for page in manifest["pages"]]
-    return {"revision": str(revision), "damaged": damaged, "same_versions": same_versions,
-            "pages": pages, "ok": not damaged and all(p["result"] != "differs" for p in pages)}
+        manifest = read_manifest(revision)
+    except PaibanError as error:
+        report["problems"].append(f"{MANIFEST}: {error.message}")
+        return report
+    report["damaged"] = damaged_files(revision, manifest)
+    report["problems"] = [] if report["damaged"] else false_claims(revision, manifest)
+    report["same_versions"] = manifest["versions"] == versions()
+    if not report["damaged"] and not report["problems"]:
+        report["pages"] = [rebuilt(revision, manifest, page, fonts, report["same_versions"])
+                           for page in manifest["pages"]]
+    report["ok"] = not report["damaged"] and not report["problems"] and all(
+        p["result"] != "differs" for p in report["pages"])
+    return report
 
 
-def rebuilt(revision, entry, fonts, same_versions):
-    """Extract one page's attachments, render it again and compare."""
+def damaged_files(revision, manifest):
+    """Files whose checksum is not the manifest's, missing ones, and anything in the
+    folder the manifest does not list (a listed name is a regular file, no link)."""
+    listed = set(manifest["files"]) | {MANIFEST}
+    folders = {parent.as_posix() for name in listed for parent in Path(name).parents} - {"."}
+    damaged = []
+    for name, digest in manifest["files"].items():
+        path = revision / name
+        if path.is_symlink() or not path.is_file() or sha256_of(path) != digest:
+            damaged.append(name)
+    for path in sorted(revision.rglob("*")):
+        name = path.relative_to(revision).as_posix()
+        if name not in listed and (name not in folders or path.is_symlink()
+                                   or not path.is_dir()):
+            damaged.append(f"{name} (not in the manifest)")
+    return damaged
+
+
+def false_claims(revision, manifest):
+    """What the manifest says that the files contradict: each page entry against
+    its PDF's XMP, the file list against the entries, the sources against the
+    attachments, the versions against the PDFs' producer."""
+    problems = []
+    if revision.name != f"r{manifest['revision']}":
+        problems.append(f"{MANIFEST}: says revision {manifest['revision']}, the folder is "
+                        f"{revision.name}")
+    entries = manifest["pages"]
+    named = {manifest["edition_pdf"], *(e[k] for e in entries for k in ("pdf", "thumbnail"))}
+    for name in sorted(set(manifest["files"]) - named):
+        problems.append(f"{name}: in the file list but no page entry names it")
+    for name in sorted(named - set(manifest["files"])):
+        problems.append(f"{name}: named by a page entry but not in the file list")
+    if problems:
+        return problems
+    said = facts(manifest["paper"], manifest["date"], manifest["issue"])
+    attached = {}
+    for entry in entries:
+        page_said = facts(*said.values(), entry["number"], entry["title"])
+        problems += pdf_claims(revision / entry["pdf"], page_said, manifest, attached)
+        problems += thumbnail_claims(revision, entry)
+    problems += pdf_claims(revision / manifest["edition_pdf"], said, manifest, attached)
+    pdf_pages = len(pypdf.PdfReader(revision / manifest["edition_pdf"]).pages)
+    if pdf_pages != len(entries):
+        problems.append(f"{manifest['edition_pdf']}: {pdf_pages} pages, but the manifest "
+                        f"lists {len(entries)}")
+    for name in sorted(set(attached) | set(manifest["sources"])):
+        if name not in attached:
+            problems.append(f"source {name}: in the manifest but attached to no PDF")
+        elif name not in manifest["sources"]:
+            problems.append(f"source {name}: attached but not in the manifest")
+        elif len(attached[name]) > 1:
+            problems.append(f"source {name}: attached in different versions")
+        elif manifest["sources"][name] not in attached[name]:
+            problems.append(f"source {name}: the manifest's checksum is not the attached "
+                            "file's")
+    return problems
+
+
+MADE_BY = [("/Creator", "paiban", "paiban"), ("/Producer", "weasyprint", "WeasyPrint")]
+
+
+def pdf_claims(path, said, manifest, attached):
+    """A PDF's XMP and producer against what the manifest says of it; its
+    attachments' checksums are collected in ``attached`` (name → set of digests)."""
+    reader = pypdf.PdfReader(path)
+    problems = []
+    xmp = reader.xmp_metadata
+    found = (xmp.dc_description or {}).get("x-default") if xmp else None
+    if found != description(said):
+        problems.append(f"{path.name}: the manifest says {description(said)!r}, "
+                        f"the PDF's XMP says {found!r}")
+    info = reader.metadata or {}
+    for key, software, name in MADE_BY:
+        claimed = f"{name} {manifest['versions'].get(software)}"
+        if info.get(key) != claimed:
+            problems.append(f"{path.name}: {key[1:]} is {info.get(key)!r}, the manifest "
+                            f"says {claimed!r}")
+    for name, data in reader.attachments.items():
+        attached.setdefault(name, set()).update(hashlib.sha256(d).hexdigest() for d in data)
+    return problems
+
+
+def thumbnail_claims(revision, entry):
+    """The thumbnail shows the page (PDFium may draw it a little differently later)."""
+    drawn = rasterise(str(revision / entry["pdf"]), THUMBNAIL_DPI)
+    try:
+        with Image.open(revision / entry["thumbnail"]) as thumbnail:
+            thumbnail = thumbnail.convert("RGB")
+    except OSError:
+        return [f"{entry['thumbnail']}: not an image"]
+    levels, share = THUMBNAIL_TOLERANCE
+    if thumbnail.size != drawn.size or ImageStat.Stat(ImageChops.difference(
+            thumbnail, drawn).convert("L").point(lambda v: v > levels and 255)
+            ).mean[0] / 255 > share:
+        return [f"{entry['thumbnail']}: does not show {entry['pdf']}"]
+    return []
+
+
+def rebuilt(revision, manifest, entry, fonts, same_versions):
+    """Extract one page's attachments, render it again and compare: the same bytes,
+    else the same pixels (another paiban or WeasyPrint may write other bytes for the
+    same page), else it differs."""
     archived = (revision / entry["pdf"]).read_bytes()
     sources = {name: data[0] for name, data in
                pypdf.PdfReader(io.BytesIO(archived)).attachments.items()}
-    with tempfile.TemporaryDirectory() as work:
-        manifest = json.loads((revision / MANIFEST).read_text(encoding="utf-8"))
-        folder = Path(work) / manifest["edition"]
-        for name, data in sources.items():
-            if name.startswith("source/"):
-                target = (folder / name.removeprefix("source/")).resolve()
-                if not target.is_relative_to(folder.resolve()):
-                    raise PaibanError(f"attachment {name!r} escapes the edition", revision)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-        edition = parse_edition(folder)
-        page = next(p for p in edition.pages if p.number == entry["number"])
-        _, again = archival_pdf(edition, page, fonts, source_files(edition, page))
     templates_same = all(sources.get(path.relative_to(ROOT).as_posix()) == path.read_bytes()
                          for path in PAIBAN_FILES)
+    result = {"page": entry["number"], "result": "differs", "reason": None,
+              "templates_same": templates_same, "versions_same": same_versions}
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work) / "edition"
+        write_sources(sources, folder)
+        try:
+            edition = parse_edition(folder)
+            pages = [p for p in edition.pages if inside(p.path, folder) == entry["source"]]
+            if [p.number for p in pages] != [entry["number"]]:
+                raise PaibanError(f"the attached edition has no page {entry['number']} "
+                                  f"in {entry['source']}")
+            inputs = {n: d for n, d in sources.items() if n.startswith("source/")}
+            _, again = archival_pdf(edition, pages[0], fonts,
+                                    page_inputs(edition, pages[0], inputs | paiban_inputs()))
+        except PaibanError as error:
+            result["reason"] = f"the attached sources do not make the page: {error.message}"
+            return result
     if again == archived:
-        result = "byte-identical"
-    elif page_text(again) == page_text(archived):
-        result = "text-identical"
+        result["result"] = "byte-identical"
+    elif pixels(again) == pixels(archived):
+        result["result"] = "pixel-identical"
     else:
-        result = "differs"
-    return {"page": entry["number"], "result": result, "templates_same": templates_same,
-            "versions_same": same_versions}
+        result["reason"] = "the rebuilt page looks different"
+    return result
 
 
-def page_text(data):
-    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+def pixels(data):
+    """Every page of a PDF rasterised at VERIFY_DPI, as bytes to compare."""
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [page.render(scale=VERIFY_DPI / 72).to_pil().convert("RGB").tobytes()
+                for page in document]
+    finally:
+        document.close()
 
+
+# The catalog -------------------------------------------------------------------------
 
 def catalog(root):
-    """Every archived revision under ``root``, newest edition first."""
-    revisions = []
+    """Every readable revision under ``root``, newest edition first, and the folders
+    of those whose manifest cannot be read (listed, never a reason to stop)."""
+    revisions, unreadable = [], []
     for path in Path(root).glob(f"*/*/r*/{MANIFEST}"):
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        manifest["folder"] = path.parent.relative_to(root).as_posix()
+        folder = path.parent.relative_to(root).as_posix()
+        try:
+            manifest = read_manifest(path.parent)
+        except PaibanError:
+            unreadable.append(folder)
+            continue
+        manifest["folder"] = folder
         revisions.append(manifest)
-    return sorted(revisions, key=lambda m: (m["date"], m["paper"], m["issue"], m["revision"]),
-                  reverse=True)
+    return (sorted(revisions, key=lambda m: (m["date"], m["paper"], m["issue"], m["revision"]),
+                   reverse=True), sorted(unreadable))
+
+
+def href(*names):
+    """A relative link to a file under the catalog: "./" and percent-encoded segments,
+    so that no paper or file name can become a scheme (``javascript:``) or a query."""
+    return "./" + "/".join(quote(part, safe="") for name in names for part in name.split("/"))
 
 
 def write_index(root):
     """archive/index.html: a static catalog that works opened from disk."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(LAYOUT), autoescape=True,
                              undefined=jinja2.StrictUndefined)
-    html = env.get_template(INDEX_TEMPLATE).render(revisions=catalog(root))
+    env.globals["href"] = href
+    revisions, unreadable = catalog(root)
+    html = env.get_template(INDEX_TEMPLATE).render(revisions=revisions, unreadable=unreadable)
     write_atomically(Path(root) / "index.html", html.encode())

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import jinja2
 from weasyprint import CSS, HTML
@@ -32,15 +32,45 @@ STYLESHEETS = ("colours.css", "page.css", "typography.css", "components.css")
 WEEKDAYS = "一二三四五六日"
 
 
-class SandboxFetcher(URLFetcher):
-    """Serves file: URLs under the allowed folders, and small data: images (the
-    preflight has checked them); refuses everything else."""
+def fixed_urls(page):
+    """Fixed URLs for the folders a page's images come from (its own folder and the
+    converted images' cache), which the fetcher maps back to the real ones. WeasyPrint
+    names each image in the PDF after its URL, so a real path would make an archived
+    page rebuild to other bytes in any other folder."""
+    return {"file:///paiban-page/": Path(page.path).parent.resolve(),
+            "file:///paiban-cache/": cache_root().resolve()}
 
-    def __init__(self, roots):
+
+def with_fixed_urls(placed, urls):
+    """The placed page with each photo's file: URL under one of ``urls``' folders
+    written as that folder's fixed URL."""
+    frames = []
+    for frame in placed.frames:
+        if frame.kind == "photo" and frame.src and frame.src.startswith("file:"):
+            path = Path(unquote(urlparse(frame.src).path))
+            for url, folder in urls.items():
+                if path.is_relative_to(folder):
+                    frame = dataclasses.replace(
+                        frame, src=url + quote(path.relative_to(folder).as_posix()))
+                    break
+        frames.append(frame)
+    return dataclasses.replace(placed, frames=frames)
+
+
+class SandboxFetcher(URLFetcher):
+    """Serves file: URLs under the allowed folders (and under the fixed URLs of
+    :func:`fixed_urls`), and small data: images (the preflight has checked them);
+    refuses everything else."""
+
+    def __init__(self, roots, fixed=None):
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=False)
         self.roots = [Path(root).resolve() for root in roots]
+        self.fixed = fixed or {}
 
     def fetch(self, url, headers=None):
+        for prefix, folder in self.fixed.items():
+            if url.startswith(prefix):
+                url = (folder / unquote(url.removeprefix(prefix))).as_uri()
         parsed = urlparse(url)
         if parsed.scheme == "data" and url.startswith("data:image/") \
                 and len(url) <= 2 * DATA_IMAGE_BYTES:
@@ -143,16 +173,18 @@ def render(edition, page, placed, fonts, printing=None):
         extra_css = print_css(printing)
         roots.append(printing.profile.resolve())
         options = {"color_profiles": {}, "output_intent": "device-cmyk"}
+    urls = fixed_urls(page)
+    placed = with_fixed_urls(placed, urls)
     html = html_for(edition, page, placed, fonts)
     faces = fonts.subset(page_characters(html))
-    fetcher = SandboxFetcher(roots)
+    fetcher = SandboxFetcher(roots, urls)
     font_config = FontConfiguration()
     stylesheets = [CSS(filename=STYLES_DIR / name, url_fetcher=fetcher)
                    for name in STYLESHEETS]
     stylesheets.append(CSS(string=font_face_css(faces) + page_css(placed.geometry, fonts)
                            + extra_css, url_fetcher=fetcher, font_config=font_config,
                            color_profiles=options.get("color_profiles")))
-    return HTML(string=html, base_url=str(page.path.parent.resolve()) + "/",
+    return HTML(string=html, base_url=next(iter(urls)),
                 url_fetcher=fetcher).render(stylesheets=stylesheets,
                                             font_config=font_config, **options)
 
