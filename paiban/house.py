@@ -1,0 +1,300 @@
+"""House style: a paper's look as data an art director edits, checked line by line.
+
+A house style is one YAML file in ``styles/houses/`` (the schema is in the README and
+in the dataclasses below: a field is a key, its annotation the value it takes, its
+default what an omitted key means). It holds every number a page needs: the grids of
+the paper sizes, every text style, the headline and lead rules, photo shapes, colours
+and rules, and the running head's wording. An edition names its house style; the
+fitter, the composer's settings and the CSS variables all read it, so nothing of a
+paper's look is left in code.
+
+Reading is strict: an unknown key is an error naming the nearest valid one, a value
+of the wrong kind or out of range an error at its own line, so that a typo never
+falls back silently to a default.
+"""
+
+import dataclasses
+import difflib
+import functools
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import PaibanError, shown
+from .geometry import Geometry
+
+HOUSES = Path(__file__).resolve().parent.parent / "styles" / "houses"
+DEFAULT_HOUSE = "sample-daily"
+
+
+class FieldError(ValueError):
+    """A value a dataclass refuses, with the keys that lead to it from that
+    dataclass's mapping, so that the error points at the line of the value."""
+
+    def __init__(self, keys, message):
+        super().__init__(message)
+        self.keys = keys
+
+
+def within(name, value, low, high, keys=None):
+    if not low <= value <= high:
+        raise FieldError(keys or (name,),
+                         f"{name} {value:g} is out of range: use {low:g} to {high:g}")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One paper size: trim, and the base grid its type area is divided into."""
+    trim_mm: tuple[float, float]
+    columns: int
+    column_chars: int        # body characters per base column (整字栏宽)
+    gutter_chars: int
+    lines: int               # body lines in the type area
+    body_size: float         # pt
+    leading: float           # line pitch / body size
+
+    def __post_init__(self):
+        within("trim_mm", min(self.trim_mm), 100, 1000)
+        within("columns", self.columns, 1, 12)
+        within("column_chars", self.column_chars, 4, 40)
+        within("gutter_chars", self.gutter_chars, 0, 4)
+        within("body_size", self.body_size, 6, 14)
+        within("leading", self.leading, 1.0, 2.5)
+        within("lines", self.lines, 10, 200)
+        geometry = self.geometry("check")
+        if geometry.type_width > geometry.trim_width or \
+                geometry.type_height > geometry.trim_height:
+            raise ValueError(f"the type area ({geometry.type_width / 72 * 25.4:.0f} × "
+                             f"{geometry.type_height / 72 * 25.4:.0f} mm) is larger than "
+                             f"the trim ({self.trim_mm[0]:g} × {self.trim_mm[1]:g} mm)")
+
+    def geometry(self, name):
+        return Geometry(name, *self.trim_mm, columns=self.columns,
+                        column_chars=self.column_chars, gutter_chars=self.gutter_chars,
+                        lines=self.lines, body_size=self.body_size, leading=self.leading)
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How one kind of text is set. Size and leading omitted: the grid's body size and
+    line pitch (body text), or fitted (headlines)."""
+    face: str                        # a role of fonts/fonts.lock.toml
+    size: float | None = None        # pt
+    leading: float | None = None     # pt between baselines
+    tracking: float = 0.0            # em added between characters
+    colour: str = "black"            # a name under colours:
+
+    def __post_init__(self):
+        if self.size is not None:
+            within("size", self.size, 5, 200)
+        if self.leading is not None:
+            within("leading", self.leading, 5, 240)
+        within("tracking", self.tracking, -0.1, 1)
+
+
+@dataclass(frozen=True)
+class Headline:
+    max_size: float = 48.0      # pt
+    min_size: float = 16.0      # pt: a longer headline breaks, then is overset
+    width_share: float = 0.6    # of the type width its longest line may take
+    page_share: float = 0.25    # of the type area's lines the headline block may take
+    indent: float = 0.12        # of the type width: the stagger of headline lines
+
+    def __post_init__(self):
+        within("min_size", self.min_size, 8, self.max_size)
+        within("max_size", self.max_size, self.min_size, 200)
+        within("width_share", self.width_share, 0.2, 1)
+        within("page_share", self.page_share, 0.05, 0.5)
+        within("indent", self.indent, 0, 0.4)
+
+
+@dataclass(frozen=True)
+class Lead:
+    columns: tuple[int, ...] = (4, 3)   # across the page, preferred first
+    min_lines: int = 3                  # in each column, or fewer columns
+    page_share: float = 1 / 3           # of the type area's lines it may take
+
+    def __post_init__(self):
+        for count in self.columns:
+            within("columns", count, 1, 8)
+        within("min_lines", self.min_lines, 1, 10)
+        within("page_share", self.page_share, 0.05, 0.6)
+
+
+@dataclass(frozen=True)
+class Photos:
+    ratio: tuple[float, float] = (0.5, 0.8)       # frame height / width, preferred
+    own_ratio: tuple[float, float] = (1 / 3, 1.5)  # the furthest a photo's own shape widens it
+    portrait_focus: tuple[float, float] = (0.5, 1 / 3)  # where a portrait's crop centres
+
+    def __post_init__(self):
+        for name in ("ratio", "own_ratio"):
+            low, high = getattr(self, name)
+            within(name, low, 0.1, high)
+        within("portrait_focus", min(self.portrait_focus), 0, 1)
+        within("portrait_focus", max(self.portrait_focus), 0, 1)
+
+
+@dataclass(frozen=True)
+class RunningHead:
+    """The running head (报眉): wording with {paper}, {date}, {issue}, {page}, {title}."""
+    issue: str = "{date}　第{issue}期"
+    folio: str = "第{page}版"
+
+    def __post_init__(self):
+        for name in ("issue", "folio"):
+            try:
+                getattr(self, name).format(paper="", date="", issue=1, page=1, title="")
+            except (KeyError, IndexError, ValueError) as error:
+                raise FieldError((name,), f"{name}: unknown placeholder {error}; use "
+                                 "{paper}, {date}, {issue}, {page} or {title}") from None
+
+
+@dataclass(frozen=True)
+class HouseStyle:
+    name: str
+    paper_sizes: dict[str, Grid]
+    text_styles: dict[str, TextStyle]
+    colours: dict[str, tuple[float, float, float, float]]   # CMYK, % each
+    rules: dict[str, float] = field(default_factory=dict)    # line widths, pt
+    headline: Headline = Headline()
+    lead: Lead = Lead()
+    photos: Photos = Photos()
+    running_head: RunningHead = RunningHead()
+    path: Path | None = None
+
+    def __post_init__(self):
+        for name, colour in self.colours.items():
+            if not all(0 <= value <= 100 for value in colour):
+                raise FieldError(("colours", name),
+                                 f"colour {name}: four percentages C M Y K, 0 to 100")
+        missing = REQUIRED_STYLES - set(self.text_styles)
+        if missing:
+            raise ValueError(f"text_styles lacks {', '.join(sorted(missing))}")
+        for name, style in self.text_styles.items():
+            if style.colour not in self.colours:
+                raise FieldError(("text_styles", name, "colour"), f"text style {name}: colour {style.colour!r} is not under "
+                                 f"colours ({', '.join(self.colours)})")
+        for name, width in self.rules.items():
+            within(f"rule {name}", width, 0, 5, ("rules", name))
+
+    def geometry(self, paper_size):
+        return self.paper_sizes[paper_size].geometry(paper_size)
+
+    def style(self, name):
+        """(face role, size, leading) of a text style; None where the grid decides."""
+        style = self.text_styles[name]
+        return style.face, style.size, style.leading
+
+
+REQUIRED_STYLES = {"body", "lead", "quote", "caption", "subtitle", "byline", "banner",
+                   "subheading", "credit", "header", "masthead", "headline"}
+
+
+@functools.cache
+def load_house(name, folder=HOUSES):
+    """The house style ``name`` (a file ``<name>.yaml`` in ``folder``)."""
+    path = Path(folder) / f"{name}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in Path(folder).glob("*.yaml"))
+        raise PaibanError(f"no house style {shown(name)}", path,
+                          fix=f"use one of: {', '.join(known)}")
+    return read_house(path)
+
+
+def read_house(path):
+    from .source import SourceLoader, check_characters, read_text
+    text = read_text(path)
+    check_characters(text, path)
+    loader = SourceLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise PaibanError(f"malformed YAML: {getattr(error, 'problem', None) or error}",
+                          path, mark.line + 1 if mark else 1,
+                          fix="check indentation and quoting of this line") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise PaibanError("the house style is empty", path, 1)
+    return dataclasses.replace(build(HouseStyle, node, path, loader), path=path)
+
+
+def build(kind, node, path, loader):
+    """The value of type ``kind`` a YAML node holds, or a located PaibanError."""
+    line = node.start_mark.line + 1
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        choices = [k for k in typing.get_args(kind) if k is not type(None)]
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+            return None
+        return build(choices[0], node, path, loader)
+    if dataclasses.is_dataclass(kind):
+        fields = {f.name: f for f in dataclasses.fields(kind) if f.name != "path"}
+        pairs = mapping(node, path, kind.__name__)
+        values = {}
+        for key_node, value_node in pairs:
+            key = key_node.value
+            if key not in fields:
+                nearest = difflib.get_close_matches(key, fields, n=1)
+                hint = f"did you mean '{nearest[0]}'? " if nearest else ""
+                raise PaibanError(f"unknown key {shown(key)}", path, key_node.start_mark.line + 1,
+                                  fix=f"{hint}here the keys are {', '.join(fields)}")
+            hints = typing.get_type_hints(kind)
+            values[key] = build(hints[key], value_node, path, loader)
+        absent = [name for name, f in fields.items() if name not in values
+                  and f.default is dataclasses.MISSING
+                  and f.default_factory is dataclasses.MISSING]
+        if absent:
+            raise PaibanError(f"missing {', '.join(absent)}", path, line,
+                              fix=f"add '{absent[0]}: …' here")
+        try:
+            return kind(**values)
+        except ValueError as error:
+            at = locate(node, getattr(error, "keys", ()))
+            raise PaibanError(str(error), path, at.start_mark.line + 1) from None
+    if origin is dict:
+        _, value_kind = typing.get_args(kind)
+        return {key.value: build(value_kind, value, path, loader)
+                for key, value in mapping(node, path, "a table of names")}
+    if origin is tuple:
+        kinds = typing.get_args(kind)
+        if not isinstance(node, yaml.SequenceNode):
+            raise PaibanError(f"expected a list like [1, 2], not {shown(scalar(node))}",
+                              path, line)
+        if kinds[-1] is Ellipsis:
+            kinds = (kinds[0],) * len(node.value)
+        if len(kinds) != len(node.value):
+            raise PaibanError(f"expected {len(kinds)} values, not {len(node.value)}", path, line)
+        return tuple(build(k, item, path, loader) for k, item in zip(kinds, node.value))
+    value = loader.construct_object(node, deep=True) if isinstance(node, yaml.ScalarNode) \
+        else None
+    wanted = {float: (int, float), int: (int,), str: (str,)}[kind]
+    if not isinstance(value, wanted) or isinstance(value, bool):
+        name = {float: "a number", int: "a whole number", str: "text"}[kind]
+        raise PaibanError(f"expected {name}, not {shown(scalar(node))}", path, line)
+    return kind(value)
+
+
+def locate(node, keys):
+    """The node the keys lead to from ``node``, as far as they lead."""
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        node = next((value for name, value in node.value if name.value == key), node)
+    return node
+
+
+def mapping(node, path, what):
+    if not isinstance(node, yaml.MappingNode):
+        raise PaibanError(f"expected key: value lines ({what}), not {shown(scalar(node))}",
+                          path, node.start_mark.line + 1)
+    return node.value
+
+
+def scalar(node):
+    return node.value if isinstance(node, yaml.ScalarNode) else f"a {node.id}"
