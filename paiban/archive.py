@@ -162,12 +162,14 @@ def write_sources(inputs, folder):
 
 @contextlib.contextmanager
 def named_as_in(original, copy):
-    """Errors found in the snapshot name the file the user edits."""
+    """Errors found in the snapshot name the files the user edits."""
     try:
         yield
     except PaibanError as error:
         if error.path and Path(error.path).is_relative_to(copy):
             error.path = Path(original) / Path(error.path).relative_to(copy)
+        error.message = error.message.replace(str(copy), str(original))
+        error.fix = error.fix and error.fix.replace(str(copy), str(original))
         raise
 
 
@@ -265,13 +267,14 @@ def edition_folder(root, edition):
 
 
 def write_revision(edition, inputs, fonts, folder):
-    documents, pages, used = [], [], set()
+    documents, pages, used = [], [], {edition.slug}
     (folder / "thumbs").mkdir()
     for page in edition.pages:
         stem = Path(page.path).stem
         if stem in used:
-            raise PaibanError(f"two pages would be archived as {stem}.pdf", page.path,
-                              fix="give the page files different names")
+            raise PaibanError(f"{stem}.pdf would be archived twice: another page or the "
+                              "edition folder has this name", page.path,
+                              fix="rename the page file")
         used.add(stem)
         own = page_inputs(edition, page, inputs)
         document, data = archival_pdf(edition, page, fonts, own)
@@ -380,7 +383,8 @@ def verify(revision, fonts):
         report["problems"].append(f"{MANIFEST}: {error.message}")
         return report
     report["damaged"] = damaged_files(revision, manifest)
-    report["problems"] = [] if report["damaged"] else false_claims(revision, manifest)
+    report["problems"] = unlisted_files(revision, manifest) + (
+        [] if report["damaged"] else false_claims(revision, manifest))
     report["same_versions"] = manifest["versions"] == versions()
     if not report["damaged"] and not report["problems"]:
         report["pages"] = [rebuilt(revision, manifest, page, fonts, report["same_versions"])
@@ -391,21 +395,22 @@ def verify(revision, fonts):
 
 
 def damaged_files(revision, manifest):
-    """Files whose checksum is not the manifest's, missing ones, and anything in the
-    folder the manifest does not list (a listed name is a regular file, no link)."""
+    """Listed files whose checksum is not the manifest's, or that are missing (a
+    listed name must be a regular file, not a link)."""
+    return [name for name, digest in manifest["files"].items()
+            if (revision / name).is_symlink() or not (revision / name).is_file()
+            or sha256_of(revision / name) != digest]
+
+
+def unlisted_files(revision, manifest):
+    """Anything in the revision folder the manifest does not list: damage too."""
     listed = set(manifest["files"]) | {MANIFEST}
     folders = {parent.as_posix() for name in listed for parent in Path(name).parents} - {"."}
-    damaged = []
-    for name, digest in manifest["files"].items():
-        path = revision / name
-        if path.is_symlink() or not path.is_file() or sha256_of(path) != digest:
-            damaged.append(name)
-    for path in sorted(revision.rglob("*")):
-        name = path.relative_to(revision).as_posix()
-        if name not in listed and (name not in folders or path.is_symlink()
-                                   or not path.is_dir()):
-            damaged.append(f"{name} (not in the manifest)")
-    return damaged
+    return [f"{name}: in the revision folder but not in the manifest"
+            for name in (path.relative_to(revision).as_posix()
+                         for path in sorted(revision.rglob("*")))
+            if name not in listed and (name not in folders or (revision / name).is_symlink()
+                                       or not (revision / name).is_dir())]
 
 
 def false_claims(revision, manifest):
@@ -428,13 +433,10 @@ def false_claims(revision, manifest):
     attached = {}
     for entry in entries:
         page_said = facts(*said.values(), entry["number"], entry["title"])
-        problems += pdf_claims(revision / entry["pdf"], page_said, manifest, attached)
-        problems += thumbnail_claims(revision, entry)
-    problems += pdf_claims(revision / manifest["edition_pdf"], said, manifest, attached)
-    pdf_pages = len(pypdf.PdfReader(revision / manifest["edition_pdf"]).pages)
-    if pdf_pages != len(entries):
-        problems.append(f"{manifest['edition_pdf']}: {pdf_pages} pages, but the manifest "
-                        f"lists {len(entries)}")
+        found = pdf_claims(revision / entry["pdf"], page_said, manifest, attached)
+        problems += found or thumbnail_claims(revision, entry)
+    problems += pdf_claims(revision / manifest["edition_pdf"], said, manifest, attached,
+                           pages=len(entries))
     for name in sorted(set(attached) | set(manifest["sources"])):
         if name not in attached:
             problems.append(f"source {name}: in the manifest but attached to no PDF")
@@ -451,12 +453,19 @@ def false_claims(revision, manifest):
 MADE_BY = [("/Creator", "paiban", "paiban"), ("/Producer", "weasyprint", "WeasyPrint")]
 
 
-def pdf_claims(path, said, manifest, attached):
-    """A PDF's XMP and producer against what the manifest says of it; its
-    attachments' checksums are collected in ``attached`` (name → set of digests)."""
-    reader = pypdf.PdfReader(path)
+def pdf_claims(path, said, manifest, attached, pages=None):
+    """A PDF's XMP, producer and (given) number of pages against what the manifest
+    says of it; its attachments' checksums are collected in ``attached`` (name →
+    set of digests)."""
+    try:
+        reader = pypdf.PdfReader(path)
+        xmp, count = reader.xmp_metadata, len(reader.pages)
+        found_attachments = reader.attachments.items()
+    except (pypdf.errors.PyPdfError, ValueError, KeyError) as error:
+        return [f"{path.name}: not a readable PDF ({str(error)[:60]})"]
     problems = []
-    xmp = reader.xmp_metadata
+    if pages is not None and count != pages:
+        problems.append(f"{path.name}: {count} pages, but the manifest lists {pages}")
     found = (xmp.dc_description or {}).get("x-default") if xmp else None
     if found != description(said):
         problems.append(f"{path.name}: the manifest says {description(said)!r}, "
@@ -467,7 +476,7 @@ def pdf_claims(path, said, manifest, attached):
         if info.get(key) != claimed:
             problems.append(f"{path.name}: {key[1:]} is {info.get(key)!r}, the manifest "
                             f"says {claimed!r}")
-    for name, data in reader.attachments.items():
+    for name, data in found_attachments:
         attached.setdefault(name, set()).update(hashlib.sha256(d).hexdigest() for d in data)
     return problems
 

@@ -136,6 +136,24 @@ def test_an_edit_during_archiving_does_not_split_the_revision(tmp_path, fonts, m
         assert "！" not in pdf.attachments["source/p02.md"].get_file().read_bytes().decode()
 
 
+def test_an_error_in_the_snapshot_names_the_edited_file(tmp_path, fonts):
+    folder = edition_with_photo(tmp_path / "ed")
+    page = folder / "p02.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("。", "\ue000。", 1),
+                    encoding="utf-8")
+    with pytest.raises(PaibanError, match="U\\+E000") as error:
+        archive_edition(parse_edition(folder), fonts, tmp_path / "archive")
+    assert error.value.path == page and str(folder) in error.value.fix
+    assert ".staging-" not in str(error.value)
+    assert not list((tmp_path / "archive").glob("**/r*"))
+
+
+def test_a_page_file_named_like_the_edition_is_refused(tmp_path, fonts):
+    folder = edition_with_photo(tmp_path / "p01")  # p01.md would overwrite p01.pdf
+    with pytest.raises(PaibanError, match="p01.pdf would be archived twice"):
+        archive_edition(parse_edition(folder), fonts, tmp_path / "archive")
+
+
 def copy_revision(revision, tmp_path):
     target = tmp_path / "r1"
     shutil.copytree(revision, target)
@@ -253,8 +271,12 @@ TAMPERING = {
                              "p02.pdf: in the file list but no page entry names it"),
     "a page removed with its files and checksums": (remove_page, "2 pages, but the manifest"),
     "a file added": (lambda r: (r / "notes.txt").write_text("x"),
-                     "notes.txt (not in the manifest)"),
-    "a folder added": (lambda r: (r / "extra").mkdir(), "extra (not in the manifest)"),
+                     "notes.txt: in the revision folder but not in the manifest"),
+    "a folder added": (lambda r: (r / "extra").mkdir(),
+                       "extra: in the revision folder but not in the manifest"),
+    "a PDF replaced, its checksum too": (
+        lambda r: ((r / "p02.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n"), rehash(r)),
+        "p02.pdf: not a readable PDF"),
     "a source checksum zeroed": (
         edit_manifest(lambda m: m["sources"].update({"source/p01.md": "0" * 64})),
         "source/p01.md: the manifest's checksum is not the attached file's"),
