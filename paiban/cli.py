@@ -43,13 +43,38 @@ def editions(paths, marks=False):
 
 
 def command_import(args):
-    from .importer import import_text
-    from .source import read_text
-    source, summary = import_text(read_text(args.input), page=args.page, title=args.title)
+    """Extracted text or a Word document -> a draft page source; the document's
+    pictures are written beside the page source, in photos/."""
+    path = Path(args.input)
+    fix = "give an extracted text (.txt) or a Word document (.docx)"
+    if not path.is_file():
+        raise PaibanError("no such file" if not path.exists() else "not a file", path, fix=fix)
+    photos = []
+    try:
+        if path.suffix.lower() == ".docx":
+            from .docx_import import import_docx
+            source, summary, photos = import_docx(path, page=args.page, title=args.title)
+        elif path.suffix.lower() in (".doc", ".wps"):
+            raise PaibanError("an old binary Word or WPS document", path,
+                              fix="open it in Word or WPS and save it as .docx")
+        else:
+            from .importer import import_text
+            from .source import read_text
+            source, summary = import_text(read_text(path), page=args.page, title=args.title)
+    except OSError as error:
+        raise PaibanError(f"cannot read it: {error.strerror}", path, fix=fix) from None
+    if photos and not args.output:
+        raise PaibanError(f"the document has {len(photos)} picture(s) and no page file to "
+                          "write them beside", path,
+                          fix=f"give one: paiban import {path} -o source/<edition>/p01.md")
     if args.output:
         from .files import write_atomically
-        write_atomically(Path(args.output), source.encode())
-        print(f"wrote {args.output}")
+        output = Path(args.output)
+        for name, data in photos:
+            write_atomically(output.parent / name, data)
+        write_atomically(output, source.encode())
+        print(f"wrote {output}" + (f" and {len(photos)} photo(s) in {output.parent / 'photos'}"
+                                   if photos else ""))
     else:
         sys.stdout.write(source)
     print(summary, file=sys.stderr if not args.output else sys.stdout)
@@ -209,8 +234,8 @@ def command_fonts(args):
 def parser():
     main = argparse.ArgumentParser(prog="paiban", description=__doc__.splitlines()[0])
     commands = main.add_subparsers(dest="command", required=True)
-    imp = commands.add_parser("import", help="raw extracted text -> page source")
-    imp.add_argument("input")
+    imp = commands.add_parser("import", help="extracted text or .docx -> page source")
+    imp.add_argument("input", help="extracted text (.txt) or Word/WPS document (.docx)")
     imp.add_argument("-o", "--output", help="page source file to write (default: stdout)")
     imp.add_argument("--page", type=int, default=1, help="page number for the front matter")
     imp.add_argument("--title", default="专版", help="page title for the front matter")

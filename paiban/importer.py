@@ -94,7 +94,9 @@ class Imported:
     subtitle: str = ""
     byline: str = ""
     lead: list = field(default_factory=list)
-    sections: list = field(default_factory=list)  # dicts: title, subheading, blocks, photos
+    # dicts: title (None before the first titled section), subheading, blocks, and
+    # photos as (caption, file) pairs, file "" when the input has none
+    sections: list = field(default_factory=list)
     credit: str = ""
     doubled: list = field(default_factory=list)  # headline lines printed twice in the input
     unrecognised: list = field(default_factory=list)  # input line numbers
@@ -205,7 +207,8 @@ def recognise(text):
                 result.unrecognised.append(block.line)
                 result.lead.append(joined)
                 continue
-            photos.extend(split_captions(block.lines) if not after_credit else [joined])
+            photos.extend((caption, "") for caption in (
+                split_captions(block.lines) if not after_credit else [joined]))
         elif is_heading(block):
             title, sub = (line.strip() for line in block.lines)
             section = {"title": title, "subheading": sub, "blocks": [], "photos": []}
@@ -245,14 +248,18 @@ def to_source(imported, page=1, title="专版"):
         out[-1] = ":::"
         out += [""]
     for section in imported.sections:
-        out += [f"## {section['title']}", f"### {section['subheading']}", ""]
+        if section["title"]:
+            out += [f"## {escape_line(section['title'])}"]
+        if section["subheading"]:
+            out += [f"### {escape_line(section['subheading'])}"]
+        out += [""]
         for kind, content in section["blocks"]:
             if kind == "quote":
-                out += [f"> {line}" for line in content] + [""]
+                out += [f"> {escape_line(line)}" for line in content] + [""]
             else:
                 out += [escape_line(content), ""]
-        for caption in section["photos"]:
-            out += [f"![{caption.replace(']', '］')}]()", ""]
+        for caption, file in section["photos"]:
+            out += [f"![{caption.replace(']', '］')}]({file})", ""]
     if imported.credit:
         out += ["::: credit", imported.credit, ":::", ""]
     return "\n".join(out)
@@ -267,7 +274,7 @@ def summary(imported):
         f"subtitle      {'yes' if imported.subtitle else 'no'}",
         f"byline        {imported.byline or 'no'}",
         f"lead          {len(imported.lead)} paragraph(s)",
-        f"sections      {len(sections)}: " + "、".join(s["title"] for s in sections),
+        f"sections      {len(sections)}: " + "、".join(s["title"] or "—" for s in sections),
         f"pull quotes   {quotes}",
         f"paragraphs    {paragraphs}",
         f"captions      {sum(len(s['photos']) for s in sections)}",

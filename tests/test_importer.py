@@ -206,3 +206,240 @@ def test_the_space_rule_on_extracted_lines(line, text):
 def test_word_space_at_a_line_break_comes_back():
     source, _ = import_text("测试标题\n\n文件采用GB/T\n15834规定的标点，正文\n10.5\npt。\n")
     assert [t.text for t in article_of(source).lead] == ["文件采用GB/T 15834规定的标点，正文10.5 pt。"]
+
+
+# -- Word documents -------------------------------------------------------------------
+
+from paiban.cli import main  # noqa: E402
+from paiban.source import parse_page  # noqa: E402
+
+
+def picture(path, colour):
+    from PIL import Image, ImageDraw
+    image = Image.new("RGB", (600, 400), (230, 230, 220))
+    ImageDraw.Draw(image).ellipse([100, 50, 500, 350], fill=colour)
+    image.save(path)
+    return path
+
+
+def story(folder, seed=3):
+    """A Word story: every part the page source has, copy from the generator."""
+    import docx
+    copy = copygen.paragraphs(seed, 10, latin_share=0.3)
+    document = docx.Document()
+    document.add_heading("履职尽责结硕果\n团结奋斗启新程", level=0)  # Title, two lines
+    document.add_paragraph("——大武口区政协2022年工作纪实", style="Subtitle")
+    document.add_paragraph("本报记者 罗 鸣")
+    document.add_paragraph(copy[0])
+    document.add_paragraph(copy[1])
+    document.add_heading("加强政治引领", level=1)
+    document.add_heading("在夯实共同思想政治基础上实现新提升", level=2)
+    document.add_paragraph("思想之旗引领新的征程，\n理论之光照亮前进道路。", style="Quote")
+    document.add_paragraph(copy[2])
+    document.add_picture(str(picture(folder / "a.png", (200, 30, 30))))
+    document.add_paragraph("委员们在会上发言。")
+    for text in copy[3:6]:
+        document.add_paragraph(text, style="List Number")
+    document.add_heading("突出主业主责", level=1)
+    document.add_paragraph(copy[6])
+    document.add_paragraph("协商会现场。", style="Caption")
+    document.add_picture(str(picture(folder / "b.png", (30, 30, 200))))
+    for text in copy[7:9]:
+        document.add_paragraph(text, style="List Bullet")
+    document.add_paragraph(copy[9])
+    document.add_paragraph("（本版图片由大武口区政协提供）")
+    path = folder / "story.docx"
+    document.save(path)
+    return path, copy
+
+
+def import_page(tmp_path, path, capsys=None):
+    page = tmp_path / "edition" / "p01.md"
+    assert main(["import", str(path), "-o", str(page)]) == 0
+    return page, parse_page(page).article
+
+
+def test_docx_story_imports_every_part_the_source_format_has(tmp_path):
+    path, copy = story(tmp_path)
+    page, article = import_page(tmp_path, path)
+    assert [t.text for t in article.headline] == ["履职尽责结硕果", "团结奋斗启新程"]
+    assert article.subtitle.text == "——大武口区政协2022年工作纪实"
+    assert article.byline.text == "本报记者 罗 鸣"
+    assert [t.text for t in article.lead] == copy[:2]
+    first, second = article.sections
+    assert (first.title.text, first.subheading.text) == ("加强政治引领",
+                                                        "在夯实共同思想政治基础上实现新提升")
+    assert [t.text for t in first.blocks[0].lines] == ["思想之旗引领新的征程，", "理论之光照亮前进道路。"]
+    assert [b.text for b in first.blocks[1:]] == [copy[2]] + [
+        f"{n}.{text}" for n, text in enumerate(copy[3:6], 1)]
+    assert second.title.text == "突出主业主责" and second.subheading is None
+    assert [b.text for b in second.blocks] == [copy[6]] + ["●" + t for t in copy[7:9]] + [copy[9]]
+    assert [p.caption.text for p in first.photos + second.photos] == ["委员们在会上发言。", "协商会现场。"]
+    assert article.credit.text == "（本版图片由大武口区政协提供）"
+
+
+def test_docx_photos_are_written_into_the_edition_folder_unchanged(tmp_path):
+    path, _ = story(tmp_path)
+    page, article = import_page(tmp_path, path)
+    photos = [p for s in article.sections for p in s.photos]
+    assert [p.src for p in photos] == ["photos/story-01.png", "photos/story-02.png"]
+    for photo, original in zip(photos, ("a.png", "b.png")):
+        assert (page.parent / photo.src).read_bytes() == (tmp_path / original).read_bytes()
+
+
+def test_docx_keeps_every_character_and_latin_word_space(tmp_path):
+    import docx
+    path, copy = story(tmp_path, seed=8)
+    written = "".join(p.text for p in docx.Document(str(path)).paragraphs)
+    _, article = import_page(tmp_path, path)
+    got = "".join(t.text for t in article.texts())
+    expected = Counter(c for c in written if not c.isspace())
+    expected.update("1.2.3.●●")  # the list numbers, written out
+    assert Counter(c for c in got if not c.isspace()) == expected
+    assert sum(p.count(" ") for p in copy) > 5
+    assert all(text in got for text in copy)  # with their spaces
+
+
+def test_docx_typed_spaces_beside_han_are_dropped_and_word_spaces_kept(tmp_path):
+    import docx
+    document = docx.Document()
+    document.add_heading("标题", level=0)
+    document.add_paragraph("文件采用 GB/T  15834 标准，正文 10.5\u00a0pt 。")
+    document.save(tmp_path / "s.docx")
+    _, article = import_page(tmp_path, tmp_path / "s.docx")
+    assert [t.text for t in article.lead] == ["文件采用GB/T 15834标准，正文10.5 pt。"]
+
+
+def test_docx_without_title_takes_heading_1_as_the_headline(tmp_path):
+    import docx
+    document = docx.Document()
+    document.add_heading("团结奋斗启新程", level=1)
+    document.add_paragraph("导语。")
+    document.add_heading("加强政治引领", level=2)
+    document.add_heading("在夯实基础上实现新提升", level=3)
+    document.add_paragraph("正文。")
+    document.save(tmp_path / "h.docx")
+    _, article = import_page(tmp_path, tmp_path / "h.docx")
+    assert [t.text for t in article.headline] == ["团结奋斗启新程"]
+    assert article.sections[0].subheading.text == "在夯实基础上实现新提升"
+
+
+def docx_with(tmp_path, alter):
+    """A small story whose paragraph 5 (after the heading 加强政治引领) is altered."""
+    import docx
+    document = docx.Document()
+    document.add_heading("标题", level=0)
+    document.add_paragraph("导语。")
+    document.add_heading("加强政治引领", level=1)
+    document.add_paragraph("第一段。")
+    alter(document, document.add_paragraph("第二段。"))
+    document.add_paragraph("第三段。")
+    document.save(tmp_path / "bad.docx")
+    return tmp_path / "bad.docx"
+
+
+def wrap_run(tag):
+    """Wrap the paragraph's run in a w:ins, w:del … element, as Word records changes."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def alter(document, paragraph):
+        run = paragraph.runs[0]._r
+        wrapper = parse_xml(f'<w:{tag} {nsdecls("w")} w:id="1" w:author="A"/>')
+        run.addprevious(wrapper)
+        wrapper.append(run)
+    return alter
+
+
+def add_xml(xml):
+    def alter(document, paragraph):
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+        namespaces = nsdecls("w") + ' xmlns:v="urn:schemas-microsoft-com:vml"'
+        paragraph.runs[0]._r.append(parse_xml(xml.replace("NS", namespaces)))
+    return alter
+
+
+def add_table(document, paragraph):
+    table = document.add_table(rows=2, cols=2)
+    paragraph._p.addnext(table._tbl)
+    paragraph._p.getparent().remove(paragraph._p)
+
+
+def add_comment(document, paragraph):
+    document.add_comment(paragraph.runs, text="请核实", author="编辑")
+
+
+@pytest.mark.parametrize("alter, what", [
+    (add_table, "a table"),
+    (wrap_run("ins"), "a tracked change"),
+    (wrap_run("del"), "a tracked change"),
+    (add_comment, "a comment"),
+    (add_xml('<w:footnoteReference NS w:id="1"/>'), "a footnote"),
+    (add_xml('<w:pict NS><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>框</w:t></w:r>'
+             '</w:p></w:txbxContent></v:textbox></v:shape></w:pict>'), "a text box"),
+])
+def test_docx_content_a_page_cannot_hold_is_a_located_error(tmp_path, capsys, alter, what):
+    path = docx_with(tmp_path, alter)
+    assert main(["import", str(path), "-o", str(tmp_path / "p.md")]) == 2
+    error = capsys.readouterr().err
+    assert f"bad.docx:5: paragraph 5 after the heading “加强政治引领”: {what}" in error
+    assert "fix: " in error and "Traceback" not in error
+    assert not (tmp_path / "p.md").exists()
+
+
+def test_docx_picture_without_caption_is_a_located_error(tmp_path, capsys):
+    import docx
+    document = docx.Document()
+    document.add_heading("标题", level=0)
+    document.add_paragraph("导语。")
+    document.add_picture(str(picture(tmp_path / "a.png", (0, 0, 0))))
+    document.save(tmp_path / "p.docx")
+    assert main(["import", str(tmp_path / "p.docx"), "-o", str(tmp_path / "p.md")]) == 2
+    assert "p.docx:3: paragraph 3 after the heading “标题”: a picture without a caption" \
+        in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, message", [
+    ("missing.txt", "no such file"), ("folder", "not a file"),
+    ("old.doc", "an old binary Word or WPS document"), ("fake.docx", "not a Word document")])
+def test_import_of_a_file_it_cannot_read_is_a_located_error(tmp_path, capsys, name, message):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0 binary")
+    (tmp_path / "fake.docx").write_text("not a zip", encoding="utf-8")
+    assert main(["import", str(tmp_path / name)]) == 2
+    error = capsys.readouterr().err
+    assert f"{tmp_path / name}: {message}" in error and "fix: " in error
+    assert "Traceback" not in error
+
+
+def test_docx_with_pictures_needs_a_page_file_to_write_them_beside(tmp_path, capsys):
+    path, _ = story(tmp_path)
+    assert main(["import", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert "story.docx: the document has 2 picture(s)" in error and "-o source/" in error
+
+
+def test_docx_list_numbers_are_written_as_the_list_shows_them(tmp_path):
+    """Chinese counting ('（一）') from the list's own level text; bullets as ●."""
+    import docx
+    from docx.oxml.ns import qn
+    document = docx.Document()
+    document.add_heading("标题", level=0)
+    items = copygen.paragraphs(4, 12, latin_share=0.2)
+    for text in items:
+        document.add_paragraph(text, style="List Number")
+    number = document.styles["List Number"].element.find(qn("w:pPr")).find(
+        qn("w:numPr")).find(qn("w:numId")).get(qn("w:val"))
+    numbering = document.part.numbering_part.element
+    abstract = [n.find(qn("w:abstractNumId")).get(qn("w:val"))
+                for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == number][0]
+    level = [lvl for a in numbering.findall(qn("w:abstractNum"))
+             if a.get(qn("w:abstractNumId")) == abstract for lvl in a.findall(qn("w:lvl"))
+             if lvl.get(qn("w:ilvl")) == "0"][0]
+    level.find(qn("w:numFmt")).set(qn("w:val"), "chineseCounting")
+    level.find(qn("w:lvlText")).set(qn("w:val"), "（%1）")
+    document.save(tmp_path / "l.docx")
+    _, article = import_page(tmp_path, tmp_path / "l.docx")
+    numbers = "一 二 三 四 五 六 七 八 九 十 十一 十二".split()
+    assert [t.text for t in article.lead] == [f"（{n}）{text}" for n, text in zip(numbers, items)]
