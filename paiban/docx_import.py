@@ -15,6 +15,7 @@ nothing vanishes on the way.
 
 import re
 from pathlib import Path
+from zipfile import BadZipFile
 
 from .chars import is_latin_text, join_wrapped
 from .errors import PaibanError
@@ -53,10 +54,12 @@ def import_docx(path, page=1, title="专版"):
     """A .docx file -> (source text, summary, photos); photos are (relative file name,
     bytes) pairs for the caller to write beside the page source."""
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
     path = Path(path)
     try:
         document = docx.Document(str(path))
-    except Exception as error:  # python-docx raises zipfile, KeyError, lxml errors
+    except (PackageNotFoundError, BadZipFile, KeyError, ValueError, SyntaxError) as error:
+        # not a zip, a zip without a document part, or XML that does not parse
         raise PaibanError(f"not a Word document that can be read ({error})", path,
                           fix="save it from Word or WPS as .docx (Word document)") from None
     reader = Reader(document, path, re.sub(r"[^\w.-]+", "-", path.stem))

@@ -18,23 +18,32 @@ the same seed. Two functions serve them:
     ``paiban import`` reads: hard line breaks at the column width (``width`` ems; a
     Han character or full-width mark is 1 em, a Latin character ½ em), a blank line
     between paragraphs and, with probability ``column_breaks`` per paragraph, one where
-    a column ended inside it. Each line but a paragraph's last is justified one of
-    the ways extractions show it (see ``justified``).
+    a column ended inside it (where the break can be told from a paragraph end, see
+    ``_break_allowed``). Each line but a paragraph's last is justified one of the ways
+    extractions show it (see ``justified``), chosen from ``styles``.
+
+Both are deterministic for a seed; nothing else is random.
 """
 
 import random
+from itertools import pairwise
 
 from paiban.chars import NOT_AT_START, is_han
 
-HAN = ("发展 建设 工作 推进 落实 协商 委员 城市 社会 经济 文化 技术 标准 数据 项目 服务 群众 "
-       "企业 政策 改革 创新 质量 能力 环境 生态 教育 医疗 交通 设计 排版 字体 印刷 报纸 版面 "
-       "编辑 读者 文字 汉字 标点 行距 栏目 图片 说明 新闻 记录 研究 调查 会议 活动 计划 实施 "
-       "提高 加强 完善 促进 支持 保障 管理 组织 开展 召开 提出 形成 取得 实现 坚持 围绕 "
-       "的 了 和 在 是 有 对 为 把 将 与 及 等 也 都 又 还 就 从 向 以 按 由 共 新 大 小 多 全").split()
-LATIN_WORDS = ("Unicode font layout kerning glyph baseline Pango HarfBuzz WeasyPrint Python "
-               "headings justification hyphenation typesetting column leading tracking "
-               "newspaper print proof archive metadata OpenType Noto Serif Sans CJK "
-               "character encoding").split()
+HAN = ["发展", "建设", "工作", "推进", "落实", "协商", "委员", "城市", "社会", "经济", "文化",
+       "技术", "标准", "数据", "项目", "服务", "群众", "企业", "政策", "改革", "创新", "质量",
+       "能力", "环境", "生态", "教育", "医疗", "交通", "设计", "排版", "字体", "印刷", "报纸",
+       "版面", "编辑", "读者", "文字", "汉字", "标点", "行距", "栏目", "图片", "说明", "新闻",
+       "记录", "研究", "调查", "会议", "活动", "计划", "实施", "提高", "加强", "完善", "促进",
+       "支持", "保障", "管理", "组织", "开展", "召开", "提出", "形成", "取得", "实现", "坚持",
+       "围绕", "的", "了", "和", "在", "是", "有", "对", "为", "把", "将",
+       "与", "及", "等", "也", "都", "又", "还", "就", "从", "向", "以",
+       "按", "由", "共", "新", "大", "小", "多", "全"]
+LATIN_WORDS = ["Unicode", "font", "layout", "kerning", "glyph", "baseline", "Pango",
+               "HarfBuzz", "WeasyPrint", "Python", "headings", "justification",
+               "hyphenation", "typesetting", "column", "leading", "tracking", "newspaper",
+               "print", "proof", "archive", "metadata", "OpenType", "Noto", "Serif", "Sans",
+               "CJK", "character", "encoding"]
 CODES = ["GB/T 15834", "GB 18030", "U+4E00", "U+3002", "PDF/A-3b", "PDF/X-4", "ISO 32000",
          "UTF-8", "CMYK", "ICC", "HTML", "CSS", "A4", "JPEG", "W3C", "clreq"]
 UNITS = ["pt", "mm", "em", "px", "dpi", "MB", "kg"]
@@ -95,7 +104,8 @@ def _latin(rng, word_lengths):
     if kind < 0.25:
         return rng.choice(CODES)
     if kind < 0.45:
-        number = rng.choice([str(rng.randint(1, 2030)), f"{rng.randint(0, 99)}.{rng.randint(1, 9)}"])
+        number = rng.choice([str(rng.randint(1, 2030)),
+                             f"{rng.randint(0, 99)}.{rng.randint(1, 9)}"])
         return rng.choice([f"{number} {rng.choice(UNITS)}", number + "%",
                            number + rng.choice(HAN_UNITS)])
     low, high = word_lengths
@@ -215,7 +225,7 @@ def _han_latin(left, right):
 
 def _has_han_pair(line):
     return any(len(a) == 1 and len(b) == 1 and is_han(a) and is_han(b)
-               for (a, _), (b, _) in zip(line, line[1:]))
+               for (a, _), (b, _) in pairwise(line))
 
 
 def _break_allowed(lines, at):

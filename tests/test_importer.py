@@ -1,15 +1,17 @@
 import re
 from collections import Counter
 
+import copygen
 import pytest
-from hypothesis import given, settings, strategies as st
+from conftest import SAMPLE_RAW
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paiban.chars import is_han
+from paiban.cli import main
 from paiban.errors import PaibanError
-from paiban.importer import import_text
-from paiban.source import markdown, parse_article
-
-from conftest import SAMPLE_RAW
+from paiban.importer import import_text, line_text
+from paiban.source import markdown, parse_article, parse_page
 
 
 def article_of(source):
@@ -60,7 +62,7 @@ def test_block_split_mid_sentence_is_merged(sample):
 
 
 def test_every_han_character_survives_once(sample):
-    raw, source, _, article = sample
+    raw, _, _, article = sample
     expected = han(raw)
     for line in ("履职尽责结硕果", "团结奋斗启新程"):
         expected.subtract(han(line))  # the doubled headline counts once
@@ -123,9 +125,6 @@ def test_importer_never_loses_a_character_or_crashes(raw):
 
 
 # -- copy from the generator: paragraphs, spaces, column breaks --------------------
-
-import copygen  # noqa: E402
-from paiban.importer import line_text  # noqa: E402
 
 
 def imported_paragraphs(paragraphs, **extraction):
@@ -205,13 +204,11 @@ def test_the_space_rule_on_extracted_lines(line, text):
 
 def test_word_space_at_a_line_break_comes_back():
     source, _ = import_text("测试标题\n\n文件采用GB/T\n15834规定的标点，正文\n10.5\npt。\n")
-    assert [t.text for t in article_of(source).lead] == ["文件采用GB/T 15834规定的标点，正文10.5 pt。"]
+    assert [t.text for t in article_of(source).lead] == [
+        "文件采用GB/T 15834规定的标点，正文10.5 pt。"]
 
 
 # -- Word documents -------------------------------------------------------------------
-
-from paiban.cli import main  # noqa: E402
-from paiban.source import parse_page  # noqa: E402
 
 
 def picture(path, colour):
@@ -261,7 +258,7 @@ def import_page(tmp_path, path, capsys=None):
 
 def test_docx_story_imports_every_part_the_source_format_has(tmp_path):
     path, copy = story(tmp_path)
-    page, article = import_page(tmp_path, path)
+    _, article = import_page(tmp_path, path)
     assert [t.text for t in article.headline] == ["履职尽责结硕果", "团结奋斗启新程"]
     assert article.subtitle.text == "——大武口区政协2022年工作纪实"
     assert article.byline.text == "本报记者 罗 鸣"
@@ -269,12 +266,14 @@ def test_docx_story_imports_every_part_the_source_format_has(tmp_path):
     first, second = article.sections
     assert (first.title.text, first.subheading.text) == ("加强政治引领",
                                                         "在夯实共同思想政治基础上实现新提升")
-    assert [t.text for t in first.blocks[0].lines] == ["思想之旗引领新的征程，", "理论之光照亮前进道路。"]
+    assert [t.text for t in first.blocks[0].lines] == [
+        "思想之旗引领新的征程，", "理论之光照亮前进道路。"]
     assert [b.text for b in first.blocks[1:]] == [copy[2]] + [
         f"{n}.{text}" for n, text in enumerate(copy[3:6], 1)]
     assert second.title.text == "突出主业主责" and second.subheading is None
-    assert [b.text for b in second.blocks] == [copy[6]] + ["●" + t for t in copy[7:9]] + [copy[9]]
-    assert [p.caption.text for p in first.photos + second.photos] == ["委员们在会上发言。", "协商会现场。"]
+    assert [b.text for b in second.blocks] == [copy[6], *("●" + t for t in copy[7:9]), copy[9]]
+    assert [p.caption.text for p in first.photos + second.photos] == [
+        "委员们在会上发言。", "协商会现场。"]
     assert article.credit.text == "（本版图片由大武口区政协提供）"
 
 
@@ -432,14 +431,41 @@ def test_docx_list_numbers_are_written_as_the_list_shows_them(tmp_path):
     number = document.styles["List Number"].element.find(qn("w:pPr")).find(
         qn("w:numPr")).find(qn("w:numId")).get(qn("w:val"))
     numbering = document.part.numbering_part.element
-    abstract = [n.find(qn("w:abstractNumId")).get(qn("w:val"))
-                for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == number][0]
-    level = [lvl for a in numbering.findall(qn("w:abstractNum"))
-             if a.get(qn("w:abstractNumId")) == abstract for lvl in a.findall(qn("w:lvl"))
-             if lvl.get(qn("w:ilvl")) == "0"][0]
+    abstract = next(n.find(qn("w:abstractNumId")).get(qn("w:val"))
+                    for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == number)
+    level = next(lvl for a in numbering.findall(qn("w:abstractNum"))
+                 if a.get(qn("w:abstractNumId")) == abstract for lvl in a.findall(qn("w:lvl"))
+                 if lvl.get(qn("w:ilvl")) == "0")
     level.find(qn("w:numFmt")).set(qn("w:val"), "chineseCounting")
     level.find(qn("w:lvlText")).set(qn("w:val"), "（%1）")
     document.save(tmp_path / "l.docx")
     _, article = import_page(tmp_path, tmp_path / "l.docx")
-    numbers = "一 二 三 四 五 六 七 八 九 十 十一 十二".split()
-    assert [t.text for t in article.lead] == [f"（{n}）{text}" for n, text in zip(numbers, items)]
+    numbers = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+    assert [t.text for t in article.lead] == [
+        f"（{n}）{text}" for n, text in zip(numbers, items, strict=True)]
+
+
+def test_a_feature_article_of_4500_characters_dense_in_latin_imports_whole():
+    """Headline, subtitle, byline, lead and five sections of generated copy, as an
+    extraction of a printed page shows them (13-character columns, column breaks):
+    every paragraph comes back in its place, every character, every real space."""
+    copy = copygen.paragraphs(2026, 40, latin_share=0.35)
+    assert 4200 < sum(map(len, copy)) < 5200
+    headings = [("加强政治引领", "在夯实共同思想政治基础上实现新提升"),
+                ("突出主业主责", "在建言助力高质量发展上创造新业绩"),
+                ("广泛凝聚共识", "在汇聚社会各界力量上取得新成效"),
+                ("全力服务大局", "在促进民生实事落实上作出新贡献"),
+                ("强化自身建设", "在提升工作科学化水平上实现新突破")]
+    raw = "标准排版新标准 字体字体\n——GB/T 15834与Unicode 15.1在版面中的应用\n\n本报记者 王 芳\n\n"
+    raw += copygen.extraction(copy[:2], width=22, seed=1)
+    for number, (title, sub) in enumerate(headings):
+        raw += f"\n{title}\n{sub}\n\n"
+        raw += copygen.extraction(copy[2 + 7 * number:9 + 7 * number], width=13, seed=number)
+    article = article_of(import_text(raw)[0])
+    assert [t.text for t in article.headline] == ["标准排版新标准", "字体"]
+    assert article.subtitle.text == "——GB/T 15834与Unicode 15.1在版面中的应用"
+    assert article.byline.text == "本报记者 王 芳"
+    assert [t.text for t in article.lead] == copy[:2]
+    assert [(s.title.text, s.subheading.text) for s in article.sections] == headings
+    assert [[b.text for b in s.blocks] for s in article.sections] == [
+        copy[2 + 7 * n:9 + 7 * n] for n in range(5)]
