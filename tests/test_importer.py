@@ -197,6 +197,7 @@ def test_letter_spaced_latin_words_are_closed_up():
     ("Noto  Serif  CJK，字体", "Noto Serif CJK，字体"),      # wide word spaces, all alike
     ("H a r f B u z z  shaping", "HarfBuzz shaping"),        # two widths: word space wider
     ("学习 40 余次，交流", "学习40余次，交流"),
+    ("把 ’‘A 4 ’……。", "把’‘A4’……。"),                      # a space by a mark shows it
 ])
 def test_the_space_rule_on_extracted_lines(line, text):
     assert line_text(line) == text
