@@ -138,10 +138,9 @@ def test_an_edit_during_archiving_does_not_split_the_revision(tmp_path, fonts, m
 
 def test_an_error_in_the_snapshot_names_the_edited_file(tmp_path, fonts):
     folder = edition_with_photo(tmp_path / "ed")
-    page = folder / "p02.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("。", "\ue000。", 1),
-                    encoding="utf-8")
-    with pytest.raises(PaibanError, match="U\\+E000") as error:
+    page = folder / "p01.md"
+    (folder / PHOTO).write_bytes(b"\xff\xd8\xff not really a JPEG")
+    with pytest.raises(PaibanError, match="has errors and is not archived") as error:
         archive_edition(parse_edition(folder), fonts, tmp_path / "archive")
     assert error.value.path == page and str(folder) in error.value.fix
     assert ".staging-" not in str(error.value)
