@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from . import cjk
 from .model import PullQuote
+from .printing import PrintSettings
 
 # Type styles: role in the font lock, size and line height in points.
 STYLES = {
@@ -38,7 +39,9 @@ STYLE_SETTINGS = {
 }
 HEADLINE_MAX = 48.0
 LEAD_COLUMNS = (4, 3)  # preferred first
-PHOTO_RATIO = (0.5, 0.8)  # frame height / width
+PHOTO_RATIO = (0.5, 0.8)  # frame height / width, widened to take a photo's own shape
+OWN_RATIO = (1 / 3, 1.5)  # the widest that widening goes
+PORTRAIT_FOCUS = (0.5, 1 / 3)  # heads sit in the upper third of a portrait
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Frame:
     line_height: float = 0.0
     src: str | None = None
     source_line: int = 0
+    crop: tuple = (50.0, 50.0)  # a photo's object-position, in % of what overflows
 
 
 @dataclass
@@ -176,38 +180,103 @@ def section_items(composer, section, width, capacity):
 
 @dataclass
 class PhotoRows:
-    """Photos set ``per_row`` a row, each ``span`` base columns wide, captions below."""
-    per_row: int
+    """Photos in rows across a photo area ``span`` base columns wide, each photo
+    its own span (the editor's ``columns``, else the area's share), captions below."""
     span: int
-    caption_size: float  # pt, so that the caption measure is whole characters
+    spans: list          # per photo, base columns
+    rows: list           # per row, the indices of its photos
+    caption_sizes: list  # per photo, pt, so that its caption measure is whole characters
     captions: list       # composed caption lines, per photo
     caption_lines: list  # per row, in body lines
-    frame_min: int       # per row, in body lines
-    frame_max: int
+    frames: list         # per row, the (fewest, most) body lines its frames may take
 
     @property
     def low(self):
-        return sum(self.caption_lines) + self.frame_min * len(self.caption_lines)
+        return sum(self.caption_lines) + sum(low for low, _ in self.frames)
 
     @property
     def high(self):
-        return sum(self.caption_lines) + self.frame_max * len(self.caption_lines)
+        return sum(self.caption_lines) + sum(high for _, high in self.frames)
+
+    def shares(self, lines):
+        """Frame lines per row out of ``lines``: each row its fewest, the rest handed
+        out a line at a time to the rows that can grow. None for the rows there is
+        no room for (a band cut at the foot of the page)."""
+        shares = []
+        for low, _ in self.frames:
+            room = lines - sum(share or 0 for share in shares)
+            shares.append(low if low <= room and None not in shares else None)
+        left = lines - sum(share or 0 for share in shares)
+        while left > 0:
+            growing = [n for n, (share, (_, high)) in enumerate(zip(shares, self.frames))
+                       if share is not None and share < high]
+            if not growing:
+                break
+            for n in growing[:left]:
+                shares[n] += 1
+                left -= 1
+        return shares
 
 
-def photo_rows(composer, photos, area_span, per_row):
+def frame_lines(geometry, photo, width, warn_ppi=None):
+    """The fewest and most body lines a photo's frame ``width`` points wide may
+    take: the editor's aspect, else PHOTO_RATIO widened to the photo's own shape
+    (so it can be set uncropped). With ``warn_ppi``, no larger than the photo's
+    pixels fill at that resolution, and None if it cannot be this wide."""
+    pitch = geometry.pitch
+    if photo.aspect:
+        low = high = max(1, round((width * photo.aspect + pitch / 3) / pitch))
+    else:
+        own = photo.pixels[1] / photo.pixels[0] if photo.pixels else PHOTO_RATIO[0]
+        low = math.ceil(width * min(PHOTO_RATIO[0], max(own, OWN_RATIO[0])) / pitch)
+        high = math.floor(width * max(PHOTO_RATIO[1], min(own, OWN_RATIO[1])) / pitch)
+    if warn_ppi and photo.pixels:
+        fills = [pixels * 72 / warn_ppi for pixels in photo.pixels]  # in points
+        high = min(high, math.floor((fills[1] + pitch / 3) / pitch))
+        if width > fills[0] + 0.01 or high < low:
+            return None
+    return low, high
+
+
+def photo_rows(composer, photos, area_span, per_row, warn_ppi):
+    """The photos in rows of at most ``per_row`` across ``area_span`` base columns,
+    or None where that does not suit them: a photo wider than the area, an area
+    wider than its rows, photos of one row that cannot share a height, or a frame
+    larger than its pixels fill at ``warn_ppi`` (a photo too small for even one
+    column gets the smallest frame, and preflight warns)."""
     geometry = composer.geometry
-    span = area_span // per_row
-    width = geometry.span(0, span)[1]
+    spans, ranges = [], []
+    for photo in photos:
+        span = photo.columns or area_span // per_row
+        width = geometry.span(0, span)[1]
+        lines = frame_lines(geometry, photo, width, warn_ppi)
+        if lines is None and (photo.columns or span == 1):
+            low, _ = frame_lines(geometry, photo, width)
+            lines = (low, low)
+        if lines is None or span > area_span:
+            return None
+        spans.append(span)
+        ranges.append(lines)
+    rows = [[]]
+    for index, span in enumerate(spans):
+        if rows[-1] and (len(rows[-1]) == per_row
+                         or sum(spans[n] for n in rows[-1]) + span > area_span):
+            rows.append([])
+        rows[-1].append(index)
+    frames = [(max(ranges[n][0] for n in row), min(ranges[n][1] for n in row))
+              for row in rows]
+    if max(sum(spans[n] for n in row) for row in rows) != area_span \
+            or any(low > high for low, high in frames):
+        return None
     _, size, caption_height = composer.style("caption")
-    size = width / math.floor(width / size)
-    captions = [composer.lines(photo.caption.text, "caption", width, size)
-                for photo in photos]
-    caption_lines = [max(math.ceil((len(lines) * caption_height + 4) / geometry.pitch)
-                         for lines in captions[first:first + per_row])
-                     for first in range(0, len(photos), per_row)]
-    return PhotoRows(per_row, span, size, captions, caption_lines,
-                     math.ceil(width * PHOTO_RATIO[0] / geometry.pitch),
-                     math.floor(width * PHOTO_RATIO[1] / geometry.pitch))
+    sizes, captions = [], []
+    for photo, span in zip(photos, spans):
+        width = geometry.span(0, span)[1]
+        sizes.append(width / math.floor(width / size))
+        captions.append(composer.lines(photo.caption.text, "caption", width, sizes[-1]))
+    caption_lines = [max(math.ceil((len(captions[n]) * caption_height + 4) / geometry.pitch)
+                         for n in row) for row in rows]
+    return PhotoRows(area_span, spans, rows, sizes, captions, caption_lines, frames)
 
 
 @dataclass
@@ -251,9 +320,10 @@ def blank_lines(option, heights):
                for height, column in zip(heights, columns))
 
 
-def band_options(composer, section, photos_left, limit):
+def band_options(composer, section, photos_left, limit, warn_ppi):
     """Every way the grid allows to set a section, at most ``limit`` lines high,
-    the cheapest for each height."""
+    the cheapest for each height; no photo larger than its pixels fill at
+    ``warn_ppi``."""
     geometry = composer.geometry
     best = {}
     for column_span in (1, 2):
@@ -269,9 +339,11 @@ def band_options(composer, section, photos_left, limit):
                 for per_row in range(1, len(section.photos) + 1):
                     if photo_span % per_row:
                         continue
-                    rows = photo_rows(composer, section.photos, photo_span, per_row)
-                    layouts += [(photo_span, rows, lines)
-                                for lines in range(rows.low, rows.high + 1)]
+                    rows = photo_rows(composer, section.photos, photo_span, per_row,
+                                      warn_ppi)
+                    if rows:
+                        layouts += [(photo_span, rows, lines)
+                                    for lines in range(rows.low, rows.high + 1)]
         for photo_span, rows, photo_lines in layouts:
             option = BandOption(column_span, count, chars, items, photo_span, rows,
                                 photo_lines, photos_left, 0, 0.0)
@@ -315,8 +387,9 @@ def choose(option_sets, available, geometry):
     return best[used][1]
 
 
-def fit_page(page, fonts, geometry, rules=cjk.Settings()):
-    """Place ``page`` on ``geometry``: frames, overset and warnings."""
+def fit_page(page, fonts, geometry, rules=cjk.Settings(), warn_ppi=PrintSettings.warn_ppi):
+    """Place ``page`` on ``geometry``: frames, overset and warnings. No photo gets a
+    frame larger than its pixels fill at ``warn_ppi``."""
     composer = Composer(fonts, geometry, rules)
     article = page.article
     pitch, width = geometry.pitch, geometry.type_width
@@ -346,7 +419,7 @@ def fit_page(page, fonts, geometry, rules=cjk.Settings()):
 
     foot = pitch if article.credit else 0
     available = round((geometry.type_height - y - foot) / pitch)
-    option_sets = [band_options(composer, section, index % 2 == 1, available)
+    option_sets = [band_options(composer, section, index % 2 == 1, available, warn_ppi)
                    for index, section in enumerate(article.sections)]
     combo = choose(option_sets, available, geometry)
     if combo is None:  # overset: the smallest setting of each band, cut at the foot
@@ -433,31 +506,50 @@ def place_section(composer, section, option, y, body, frames, overset):
 
 
 def place_photos(composer, section, option, top, lines, frames, overset):
-    """Photos in rows sharing ``lines`` body lines; each caption below its photo."""
+    """Photos in rows sharing ``lines`` body lines; each caption below its photo,
+    each photo cropped around its focus."""
     geometry = composer.geometry
     pitch = geometry.pitch
     rows = option.photos
     first = 0 if option.photos_left else geometry.columns - option.photo_span
-    width = geometry.span(0, rows.span)[1]
     _, _, caption_height = composer.style("caption")
-    pairs = list(zip(section.photos, rows.captions))
-    frame_lines = lines - sum(rows.caption_lines)
-    count = len(rows.caption_lines)
-    shares = [frame_lines // count + (1 if n < frame_lines % count else 0)
-              for n in range(count)]
+    shares = rows.shares(lines - sum(rows.caption_lines))
     y = top
-    for number, (share, caption) in enumerate(zip(shares, rows.caption_lines)):
-        row = pairs[number * rows.per_row:(number + 1) * rows.per_row]
-        if share < rows.frame_min:
-            overset.extend(Overset("photo", photo.line, len(photo.caption.text))
-                           for photo, _ in row)
+    for row, share, caption in zip(rows.rows, shares, rows.caption_lines):
+        if share is None:
+            overset.extend(Overset("photo", section.photos[n].line,
+                                   len(section.photos[n].caption.text)) for n in row)
             continue
-        for place, (photo, caption_lines) in enumerate(row):
-            x = geometry.span(first + place * rows.span, rows.span)[0]
-            frames.append(Frame("photo", x, y, width, share * pitch - pitch / 3,
-                                src=photo.src, text=photo.caption.text,
-                                source_line=photo.line))
+        column = first
+        for n in row:
+            photo = section.photos[n]
+            x, width = geometry.span(column, rows.spans[n])
+            height = share * pitch - pitch / 3
+            frames.append(Frame("photo", x, y, width, height, src=photo.src,
+                                text=photo.caption.text, source_line=photo.line,
+                                crop=crop_position(photo, width, height)))
             frames.append(Frame("caption", x, y + share * pitch, width, caption * pitch,
-                                lines=caption_lines, style="caption", size=rows.caption_size,
-                                line_height=caption_height, source_line=photo.line))
+                                lines=rows.captions[n], style="caption",
+                                size=rows.caption_sizes[n], line_height=caption_height,
+                                source_line=photo.line))
+            column += rows.spans[n]
         y += (share + caption) * pitch
+
+
+def crop_position(photo, width, height):
+    """Where a frame's window onto its photo sits, as CSS object-position
+    percentages: centred on the photo's focus as far as the photo reaches. Without
+    a focus, the centre; for a portrait or square photo, the upper third, where
+    heads are (a crop from the centre cuts a face at the mouth)."""
+    if not photo.pixels:
+        return 50.0, 50.0
+    pixel_width, pixel_height = photo.pixels
+    focus = photo.focus or (PORTRAIT_FOCUS if pixel_height >= pixel_width else (0.5, 0.5))
+    scale = max(width / pixel_width, height / pixel_height)  # object-fit: cover
+
+    def along(pixels, frame, point):
+        overflow = pixels * scale - frame
+        if overflow < 0.01:
+            return 50.0
+        return 100 * min(max(point * pixels * scale - frame / 2, 0), overflow) / overflow
+    return along(pixel_width, width, focus[0]), along(pixel_height, height, focus[1])

@@ -28,9 +28,17 @@ class PullQuote:
 
 @dataclass
 class Photo:
+    """A photo and what the editor asked of its frame: ``columns`` (base columns
+    wide), ``aspect`` (frame height / width) and ``focus`` (the point, as fractions
+    of the image's width and height, the crop keeps in view); None leaves each to
+    the fitter. ``pixels`` is the image's upright size, read by preflight."""
     caption: Text
     src: str | None
     line: int
+    columns: int | None = None
+    aspect: float | None = None
+    focus: tuple | None = None
+    pixels: tuple | None = None
 
 
 @dataclass

@@ -84,7 +84,7 @@ def images(page, strict=False):
                         f"up to {DATA_IMAGE_BYTES // 1024} KB)",
                         "save the image as a file in the edition folder and name it")
                 continue
-            problem = image_problem(io.BytesIO(data))
+            file = io.BytesIO(data)
         else:
             path = (folder / photo.src).resolve()  # follows symlinks
             if ":" in photo.src or Path(photo.src).is_absolute() \
@@ -96,12 +96,31 @@ def images(page, strict=False):
                 finding("error" if strict else "warning", f"image {photo.src!r} not found",
                         f"put the file at {path}")
                 continue
-            problem = image_problem(path)
+            file = path
+        problem = image_problem(file)
         if problem:
             finding("error", f"image {photo.src[:40]!r}: {problem}",
                     "export the photo again as JPEG or PNG, at most "
                     f"{MAX_PIXELS // 1_000_000} megapixels")
+        else:  # for the fitter, which bounds the frame by it
+            photo.pixels = upright_size(file)
     return findings
+
+
+EXIF_ORIENTATION = 0x0112
+TURNED = (5, 6, 7, 8)  # EXIF orientations that turn the picture a quarter
+
+
+def upright_size(file):
+    """(width, height) in pixels as the photo is seen: a camera's JPEG turned by its
+    EXIF orientation (WeasyPrint and the print conversion both turn it) has its
+    width and height swapped."""
+    if hasattr(file, "seek"):
+        file.seek(0)
+    with Image.open(file) as image:
+        width, height = image.size
+        turned = image.getexif().get(EXIF_ORIENTATION) in TURNED
+    return (height, width) if turned else (width, height)
 
 
 def image_problem(file):
@@ -126,30 +145,38 @@ def image_problem(file):
     return None
 
 
-def resolution(edition, page, placed, printing):
+def resolution(edition, page, placed, printing, proof=False):
     """Each photo's effective resolution at its placed size: a warning under
-    warn_ppi, an error under min_ppi."""
+    warn_ppi, an error under min_ppi. A proof is checked with the same numbers (the
+    edition's print settings) but only warned, so the editor sees on the proof what
+    the print build will refuse."""
     findings = []
     for frame, ppi in placed_resolutions(edition, placed):
         if ppi < printing.warn_ppi:
-            severity = "error" if ppi < printing.min_ppi else "warning"
+            refused = ppi < printing.min_ppi
             findings.append(Finding(
-                severity, str(page.path), frame.source_line,
+                "error" if refused and not proof else "warning", str(page.path),
+                frame.source_line,
                 f"photo at {ppi:.0f} ppi at its placed size "
                 f"({frame.width / 72 * 25.4:.0f} × {frame.height / 72 * 25.4:.0f} mm); "
-                f"print needs {printing.warn_ppi} ppi (at least {printing.min_ppi})",
-                "use a larger original, or place the photo smaller"))
+                f"print needs {printing.warn_ppi} ppi (at least {printing.min_ppi})"
+                + ("; the print build refuses it" if refused and proof else ""),
+                "use a larger original, or set it smaller: columns=1 in the photo's title"))
     return findings
 
 
 def placed_resolutions(edition, placed):
     """(frame, effective ppi) of every placed photo with an image: the frame is
-    filled, cropping the longer side."""
+    filled, cropping the longer side. A missing file is a grey frame (:func:`images`
+    reports it)."""
     resolutions = []
     for frame in placed.frames:
         if frame.kind == "photo" and frame.src:
-            with Image.open(io.BytesIO(photo_bytes(edition, frame.src))) as image:
-                width, height = image.size
+            try:
+                data = photo_bytes(edition, frame.src)
+            except FileNotFoundError:
+                continue
+            width, height = upright_size(io.BytesIO(data))
             scale = max(frame.width / width, frame.height / height)  # pt per pixel
             resolutions.append((frame, 72 / scale))
     return resolutions

@@ -8,6 +8,7 @@ syntax stays literal text and no character of the copy is lost or turned into HT
 """
 
 import datetime
+import difflib
 from pathlib import Path
 
 import yaml
@@ -17,7 +18,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .chars import join_wrapped
 from .cjk import Settings
-from .errors import PaibanError
+from .errors import PaibanError, shown
+from .geometry import GEOMETRIES
 from .model import Article, Edition, Page, Photo, PullQuote, Section, Text
 from .printing import PrintSettings
 
@@ -69,6 +71,14 @@ def load_yaml(text, path, first_line=1):
     if not isinstance(data, dict):
         raise PaibanError("expected key: value lines", path, first_line)
     return data
+
+
+def unknown_key(key, known, path, line, where):
+    """The error for a key nobody reads: misspelt settings must not pass silently."""
+    nearest = difflib.get_close_matches(key, known, n=1)
+    hint = f"did you mean '{nearest[0]}'? " if nearest else ""
+    return PaibanError(f"unknown key {shown(key)} in {where}", path, line,
+                       fix=f"{hint}{where} takes {', '.join(known)}")
 
 
 def find_key_line(text, key, first_line=1):
@@ -128,6 +138,7 @@ def parse_edition(folder):
                               find_key_line(text, "pages"),
                               fix=f"create {page_path} or remove it from the page list")
         parsed.append(parse_page(page_path))
+    check_photo_columns(parsed, GEOMETRIES[paper_size])
     return Edition(folder, paper, date, issue, paper_size, parsed,
                    sample=bool(data.get("sample", False)), composition=composition,
                    printing=printing, output=output)
@@ -346,5 +357,82 @@ def add_photos(article, section, images, token, path, line):
         if not caption:
             raise PaibanError("photo without caption", path, line,
                               fix="write the caption between the brackets: ![caption](file)")
-        photo = Photo(Text(caption, line), image.attrs.get("src") or None, line)
+        photo = Photo(Text(caption, line), image.attrs.get("src") or None, line,
+                      **photo_attributes(image.attrs.get("title") or "", path, line))
         target(article, section, path, line).photos.append(photo)
+
+
+PHOTO_KEYS = ("columns", "aspect", "focus")
+MAX_PHOTO_COLUMNS = 7  # the widest grid, 8 columns, keeps one for text
+PHOTO_EXAMPLE = '![caption](photos/01.jpg "columns=3 aspect=3:2 focus=50%,30%")'
+
+
+def photo_attributes(title, path, line):
+    """What the editor asks of a photo's frame, from the image title: ``columns=N``
+    (base columns wide), ``aspect=W:H`` (frame shape), ``focus=X%,Y%`` (the point the
+    crop keeps in view). Each key once, each value checked, all optional."""
+    values = {}
+    for word in title.split():
+        key, equals, value = word.partition("=")
+        if key not in PHOTO_KEYS:
+            raise unknown_key(key, PHOTO_KEYS, path, line, "a photo's title")
+        if not equals or not value:
+            raise PaibanError(f"photo {key} has no value", path, line,
+                              fix=f"write {key}=…, e.g. {PHOTO_EXAMPLE}")
+        if key in values:
+            raise PaibanError(f"photo {key} given twice", path, line,
+                              fix=f"keep one {key}=…")
+        values[key] = PHOTO_VALUES[key](value, path, line)
+    return values
+
+
+def photo_columns(value, path, line):
+    if not value.isdigit() or not 1 <= int(value) <= MAX_PHOTO_COLUMNS:
+        raise PaibanError(f"photo columns={shown(value)} is not a number of columns",
+                          path, line, fix=f"use a whole number from 1 to {MAX_PHOTO_COLUMNS}, "
+                          "e.g. columns=3")
+    return int(value)
+
+
+def photo_aspect(value, path, line):
+    """``W:H`` as the frame's height over its width, from 1:3 to 3:1."""
+    width, colon, height = value.partition(":")
+    try:
+        ratio = float(height) / float(width) if colon else None
+    except (ValueError, ZeroDivisionError):
+        ratio = None
+    if ratio is None or not 1 / 3 <= ratio <= 3:
+        raise PaibanError(f"photo aspect={shown(value)} is not a frame shape", path, line,
+                          fix="write width:height between 3:1 and 1:3, e.g. aspect=3:2 "
+                              "(landscape) or aspect=2:3 (portrait)")
+    return ratio
+
+
+def photo_focus(value, path, line):
+    """``X%,Y%`` from the image's top-left corner, as fractions."""
+    parts = value.split(",")
+    try:
+        point = tuple(float(part.removesuffix("%")) / 100 for part in parts
+                      if part.endswith("%"))
+    except ValueError:
+        point = ()
+    if len(parts) != 2 or len(point) != 2 or not all(0 <= p <= 1 for p in point):
+        raise PaibanError(f"photo focus={shown(value)} is not a point of the photo", path,
+                          line, fix="give across and down from the top-left corner, "
+                                    "0% to 100% each, e.g. focus=50%,30%")
+    return point
+
+
+PHOTO_VALUES = {"columns": photo_columns, "aspect": photo_aspect, "focus": photo_focus}
+
+
+def check_photo_columns(pages, geometry):
+    """A photo can be as wide as the paper's grid less one column, kept for text."""
+    widest = geometry.columns - 1
+    for page in pages:
+        for photo in page.article.photos:
+            if photo.columns and photo.columns > widest:
+                raise PaibanError(f"photo columns={photo.columns} is wider than a "
+                                  f"{geometry.name} page's photos can be ({widest} of its "
+                                  f"{geometry.columns} columns)", page.path, photo.line,
+                                  fix=f"use columns=1 to columns={widest}")

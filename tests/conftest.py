@@ -89,3 +89,22 @@ def landscape_photo(path, size=(1800, 1200)):
     image = image.filter(ImageFilter.GaussianBlur(2))
     image.save(path, quality=90)
     return path
+
+
+SAMPLE_PHOTOS = SAMPLE_EDITION / "photos"
+
+
+def real_photo(name, folder, crop=None):
+    """One of the real photographs committed with the sample (public domain or CC0,
+    see its photos/README.md), copied into ``folder/photos/``; ``crop`` (left, top,
+    right, bottom, as fractions) cuts out a part, e.g. a portrait from a square
+    picture. Returns its reference in a page source, ``photos/<name>``."""
+    from PIL import Image
+    (folder / "photos").mkdir(parents=True, exist_ok=True)
+    with Image.open(SAMPLE_PHOTOS / name) as image:
+        if crop:
+            width, height = image.size
+            image = image.crop((round(crop[0] * width), round(crop[1] * height),
+                                round(crop[2] * width), round(crop[3] * height)))
+        image.save(folder / "photos" / name, quality=92)
+    return f"photos/{name}"
