@@ -19,7 +19,8 @@ from zipfile import BadZipFile
 
 from .chars import is_latin_text, join_wrapped
 from .errors import PaibanError
-from .importer import BYLINE, CREDIT, Imported, check_nothing_lost, summary, to_source
+from .importer import (BYLINE, CREDIT, Imported, check_nothing_lost, significant, summary,
+                       to_source)
 
 # Paragraph roles by style name, as Word and WPS name the built-in styles (English
 # names in the file whatever the interface language, Chinese in some WPS files);
@@ -47,6 +48,9 @@ UNMAPPABLE = [
      "export it as a picture and insert the picture"),
 ]
 SPACES = " \u00a0\u3000\t"
+# Body children that carry no text: the last section's page setup, bookmarks.
+IGNORED = {"{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + name
+           for name in ("sectPr", "bookmarkStart", "bookmarkEnd")}
 CHINESE_NUMBERS = "零一二三四五六七八九"
 
 
@@ -91,13 +95,20 @@ class Reader:
             any(style_role(p) == "title" for p in document.paragraphs):]
 
     def read(self):
-        from docx.table import Table
-        for item in self.document.iter_inner_content():
+        from docx.oxml.ns import qn
+        from docx.text.paragraph import Paragraph
+        body = self.document.element.body
+        for element in body.iterchildren():
+            if element.tag in IGNORED:
+                continue
             self.number += 1
-            if isinstance(item, Table):
+            if element.tag == qn("w:tbl"):
                 self.fail("a table", "pages have no tables: write its content as "
                           "paragraphs, or make it a picture")
-            self.paragraph(item)
+            if element.tag != qn("w:p"):
+                self.fail("a content control or other block the importer cannot read",
+                          "make its content plain paragraphs (e.g. remove the content control)")
+            self.paragraph(Paragraph(element, self.document._body))
         self.caption_is_text()
         if self.pending:
             self.fail("a picture without a caption",
@@ -117,6 +128,11 @@ class Reader:
         for query, what, fix in UNMAPPABLE:
             if element.xpath(query):
                 self.fail(what, fix)
+        if significant("".join(element.xpath(".//w:t/text()"))) != \
+                significant(paragraph.text):  # text in a field, content control …
+            self.fail("text the importer cannot read (in a field or content control)",
+                      "make it plain text: select it and press Ctrl+Shift+F9, or remove "
+                      "the content control")
         pictures = self.pictures(element)
         role = self.role(paragraph)
         lines = [clean_spaces(line) for line in paragraph.text.split("\n")]

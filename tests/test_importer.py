@@ -360,6 +360,21 @@ def add_xml(xml):
     return alter
 
 
+def add_field(document, paragraph):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    paragraph._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="DATE">'
+                                  '<w:r><w:t>2024年3月1日</w:t></w:r></w:fldSimple>'))
+
+
+def add_content_control(document, paragraph):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    control = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent/></w:sdt>')
+    paragraph._p.addprevious(control)
+    control[0].append(paragraph._p)
+
+
 def add_table(document, paragraph):
     table = document.add_table(rows=2, cols=2)
     paragraph._p.addnext(table._tbl)
@@ -375,6 +390,8 @@ def add_comment(document, paragraph):
     (wrap_run("ins"), "a tracked change"),
     (wrap_run("del"), "a tracked change"),
     (add_comment, "a comment"),
+    (add_field, "text the importer cannot read (in a field or content control)"),
+    (add_content_control, "a content control or other block the importer cannot read"),
     (add_xml('<w:footnoteReference NS w:id="1"/>'), "a footnote"),
     (add_xml('<w:pict NS><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>框</w:t></w:r>'
              '</w:p></w:txbxContent></v:textbox></v:shape></w:pict>'), "a text box"),
