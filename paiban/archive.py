@@ -154,6 +154,9 @@ def paiban_inputs():
 def write_sources(inputs, folder):
     """The edition's files (``source/…``) of ``inputs`` as an edition folder."""
     for name, data in inputs.items():
+        if not plain_name(name):  # verify checks attachments first; this is the backstop
+            raise PaibanError(f"attachment {name[:60]!r} is not a file in the edition",
+                              folder)
         if name.startswith("source/"):
             target = folder / name.removeprefix("source/")
             target.parent.mkdir(parents=True, exist_ok=True)

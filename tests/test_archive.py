@@ -175,11 +175,12 @@ def rehash(revision, sources=False):
     (revision / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
-def replace_attachment(revision, name, data):
-    """Put ``data`` as attachment ``name`` in every PDF of the revision that has it."""
+def replace_attachment(revision, name, data, only_where_attached=True):
+    """Put ``data`` as attachment ``name`` in every PDF of the revision that has it
+    (or in every PDF)."""
     for path in revision.glob("*.pdf"):
         with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-            if name in pdf.attachments:
+            if name in pdf.attachments or not only_where_attached:
                 pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data, filename=name)
                 pdf.save(path)
 
@@ -282,6 +283,9 @@ TAMPERING = {
     "a source removed from the manifest": (
         edit_manifest(lambda m: m["sources"].pop(f"source/{PHOTO}")),
         f"source/{PHOTO}: attached but not in the manifest"),
+    "an attachment named out of the folder": (
+        lambda r: (replace_attachment(r, "source/../../escape.md", b"x", False), rehash(r)),
+        "source/../../escape.md: attached but not in the manifest"),
     "a file checksum edited": (
         edit_manifest(lambda m: m["files"].update({"p02.pdf": "1" * 64})), "p02.pdf"),
     "the recorded WeasyPrint version edited": (
@@ -415,3 +419,9 @@ def test_a_paper_named_like_a_script_url_is_only_a_link(tmp_path, fonts):
     assert not dialogs
     assert attributes and all(a.startswith("./javascript%3Aalert%281%29/") for a in attributes)
     assert all(os.path.isfile(unquote(urlparse(h).path)) for h in resolved)
+
+
+def test_sources_are_never_written_outside_the_edition_folder(tmp_path):
+    with pytest.raises(PaibanError, match="is not a file in the edition"):
+        archive.write_sources({"source/../../escape.md": b"x"}, tmp_path / "a" / "b" / "ed")
+    assert not list(tmp_path.rglob("escape.md"))
