@@ -37,14 +37,22 @@ def is_han(char):
     return unicodedata.name(char, "").startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEO"))
 
 
+# Letters of the alphabets the faces set in proportional glyphs — Latin with its
+# accented forms ("liè", "Zürich", precomposed or with combining marks), Greek,
+# Cyrillic — and digits. Text calls them all "Latin", as clreq does.
+LATIN_LETTER = ("0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0300-\u036f"
+                "\u0370-\u03ff\u0400-\u04ff\u1e00-\u1eff")
+_LATIN_CHAR = re.compile(f"[{LATIN_LETTER}]")
+
+
 def is_latin(char):
     """Latin letters and digits, set in proportional Latin glyphs."""
-    return char.isascii() and char.isalnum()
+    return bool(_LATIN_CHAR.fullmatch(char))
 
 
-# A run of Latin letters or digits that must stay whole: "2022", "19.4", "100%",
-# "PDF/A-3b", "9.9".
-LATIN_RUN = re.compile(r"[0-9A-Za-z]+(?:[.,:/\-+][0-9A-Za-z]+)*[%‰℃°]?")
+# A run of Latin letters or digits that a line never breaks without a hyphen:
+# "2022", "19.4", "100%", "PDF/A-3b", "R&D", "don't", "lièvre".
+LATIN_RUN = re.compile(f"[{LATIN_LETTER}]+(?:[.,:/\\-+&'][{LATIN_LETTER}]+)*[%‰℃°]?")
 
 
 def join_wrapped(left, right):

@@ -12,26 +12,46 @@ em. The rules, in the order clreq gives them, each settable per text style
   in all of them two adjacent marks take 1.5 em, never 2;
 - a ⅛–¼ em gap between Han and Latin, never at line start or end, never typed;
 - no paragraph ending in a line of one character;
-- every line but the last justified to the measure: Han–Latin gaps and word spaces
-  stretch first, then every unit evenly, never inside a unit.
+- a Latin word broken only at an English hyphenation point (pyphen's patterns, the
+  ones WeasyPrint uses), with a hyphen;
+- every line but the last justified to the measure within bounds (:func:`distribute`);
+  a line that cannot be is set short (ragged), and the breaking avoids that at almost
+  any cost.
 
 The result is plain data (lines of units, with widths, halving and spacing) that a
-template turns into markup; the characters themselves are never changed or added to.
+template turns into markup; the characters themselves are never changed, and the only
+one ever added is the hyphen of a broken word.
 """
 
 import bisect
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
+
+import pyphen
 
 from .chars import (CLOSING, FULLWIDTH_PUNCT, INSEPARABLE, LATIN_RUN, LEVELS, NOT_AT_END,
                     NOT_AT_START, OPENING, PAUSE, SENTENCE_END, is_han)
 
 PUNCTUATION_STYLES = ("quanjiao", "kaiming", "hangmobanjiao", "banjiao")
 GAP_RANGE = (0.125, 0.25)  # em, Han–Latin gap: the setting's range
-STRETCH_MAX = 0.25         # em a Han–Latin gap or word space grows before spacing starts
-SPACING_MAX = 0.25         # em between units; beyond it, gaps and word spaces take the rest
+# Justification bounds, em (see distribute): what Han–Latin gaps and word spaces grow
+# first, what even spacing between units may reach before a line counts as loose and
+# at most, and what a word space may grow in all.
+STRETCH_MAX = 0.25
+SPACING_LOOSE = 0.1
+SPACING_MAX = 0.25
+WORD_SPACE_MAX = 0.5
+SPACE_SHRINK = 1 / 3  # of its width, a word space may give up to squeeze a line
 TOLERANCE = 1e-6
+
+# Hyphenation: English patterns, on words of at least HYPHENATE_MIN letters, all ASCII
+# and not all capitals ("Harf-Buzz", never "PDF"); two letters at least before the
+# hyphen, three after it.
+HYPHENATOR = pyphen.Pyphen(lang="en_US", left=2, right=3)
+HYPHENATE_MIN = 6
+HYPHEN = "-"
 
 UNIT = re.compile("|".join(re.escape(s) + "+" for s in INSEPARABLE)
                   + "|" + LATIN_RUN.pattern + r"| +|.", re.S)
@@ -75,14 +95,15 @@ class Unit:
     halved: bool = False
     gap: float = 0.0          # em before this unit (Han–Latin), unless it starts a line
     stretch: float = 0.0      # em added to the gap or word space to justify the line
+    latin: bool = False       # a Latin word or number, or a piece of one
+    joined: bool = False      # continues the word of the unit before: no spacing
+                              # between them, and a break here is a hyphenation point
+    hyphen: float = 0.0       # em of the hyphen a break after this piece adds
+    shrink: float = 0.0       # em a word space gives up to squeeze the line
 
     @property
     def halvable(self):
         return self.side is not None
-
-    @property
-    def latin(self):
-        return bool(LATIN_RUN.fullmatch(self.text))
 
     @property
     def space(self):
@@ -90,7 +111,7 @@ class Unit:
 
     @property
     def width(self):
-        return self.advance / 2 if self.halved else self.advance
+        return (self.advance / 2 if self.halved else self.advance) - self.shrink
 
 
 @dataclass
@@ -100,14 +121,35 @@ class Line:
     indent: float = 0.0
     last: bool = False
     spacing: float = field(default=0.0)  # em added after every unit but the last
+    hyphen: float = 0.0  # em of the hyphen set at the end: the line breaks a word
+    short: bool = False  # could not be justified within the bounds: set ragged
 
     @property
     def text(self):
+        """The source characters of the line (without an added hyphen)."""
         return "".join(unit.text for unit in self.units)
 
     @property
+    def printed(self):
+        """What the line prints: its set characters and the hyphen of a broken word."""
+        return "".join(text for _, text in self.words())
+
+    def words(self):
+        """(first unit, text) of each unit set, the pieces of a hyphenated word joined
+        again; the last gets the hyphen of a broken word."""
+        out = []
+        for unit in set_units(self.units):
+            if unit.joined and out:
+                out[-1][1] += unit.text
+            else:
+                out.append([unit, unit.text])
+        if self.hyphen and out:
+            out[-1][1] += HYPHEN
+        return out
+
+    @property
     def natural(self):
-        return line_width(self.units)
+        return line_width(self.units) + self.hyphen
 
     @property
     def overfull(self):
@@ -149,11 +191,38 @@ def line_width(units, rules=None):
     return width
 
 
+def hyphenatable(word):
+    return len(word) >= HYPHENATE_MIN and word.isascii() and word.isalpha() \
+        and not word.isupper()
+
+
+@functools.lru_cache(maxsize=8192)
+def word_pieces(run):
+    """A Latin run cut where a line may break inside it: after a hard hyphen between
+    parts of three letters or more ("state-of-the-art"), and at the hyphenation points
+    of the words :func:`hyphenatable` allows. Other runs stay whole."""
+    pieces = []
+    for part in re.split(r"(?<=[A-Za-z]{3}-)(?=[A-Za-z]{3})", run):
+        word = part.rstrip(HYPHEN)
+        cuts = HYPHENATOR.positions(word) if hyphenatable(word) else []
+        pieces += [part[start:end] for start, end
+                   in zip([0] + cuts, cuts + [len(part)])]
+    return tuple(pieces)
+
+
 def units_of(text, advance, ink_side, rules):
     """Cut text into units measured in em; set gaps and mark widths by the style."""
     units = []
+    hyphen = advance(HYPHEN)
     for match in UNIT.finditer(text):
         chunk = match.group()
+        if LATIN_RUN.fullmatch(chunk):
+            pieces = word_pieces(chunk)
+            units += [Unit(piece, advance(piece), latin=True, joined=index > 0,
+                           hyphen=hyphen if index < len(pieces) - 1
+                           and not piece.endswith(HYPHEN) else 0.0)
+                      for index, piece in enumerate(pieces)]
+            continue
         width = advance(chunk)
         side = ink_side(chunk) if chunk in FULLWIDTH_PUNCT and width >= 0.99 else None
         halved = side is not None and (
@@ -173,7 +242,8 @@ def units_of(text, advance, ink_side, rules):
 
 
 def squeeze(units, measure, rules):
-    """Fit units into the measure by narrowing Han–Latin gaps, then halving marks.
+    """Fit units into the measure by narrowing Han–Latin gaps, then word spaces
+    (evenly), then halving marks.
 
     Marks are halved from the line end backwards. Returns the changes to apply
     (unit, attribute, value), or None when even full compression does not fit.
@@ -187,6 +257,11 @@ def squeeze(units, measure, rules):
             take = min(unit.gap - rules.gap_min, excess)
             changes.append((unit, "gap", unit.gap - take))
             excess -= take
+    spaces = [unit for unit in set_units(units)[1:] if unit.space]
+    if spaces and excess > TOLERANCE:
+        share = min(SPACE_SHRINK, excess / sum(unit.advance for unit in spaces))
+        changes += [(unit, "shrink", unit.advance * share) for unit in spaces]
+        excess -= share * sum(unit.advance for unit in spaces)
     edges = edge_marks(units, rules)
     for unit in reversed(units):
         if excess <= TOLERANCE:
@@ -203,8 +278,10 @@ def apply(changes):
 
 
 def can_break(units, index, rules):
-    """May a line end before units[index]?"""
+    """May a line end before units[index]? Inside a word only at a hyphenation point."""
     before, after = units[index - 1], units[index]
+    if after.joined:
+        return True
     return after.text[0] not in NOT_AT_START[rules.level] \
         and before.text[-1] not in NOT_AT_END[rules.level] \
         and not after.space and not (before.latin and after.latin)
@@ -213,9 +290,14 @@ def can_break(units, index, rules):
 # Demerits of a line (clreq: squeeze first, then push, then spread evenly).
 # Squeezing is linear and cheap: it costs less than the smallest push.
 SQUEEZE_COST = 1      # per em taken by narrowing gaps or halving marks
-STRETCH_COST = 10     # per em a Han–Latin gap or word space grows
+STRETCH_COST = 10     # per em a Han–Latin gap or word space grows, up to STRETCH_MAX
+WORD_SPACE_COST = 40  # per em a word space grows past STRETCH_MAX
 SPACING_COST = 100    # per em of even spacing between units
+LOOSE_LINE = 1e3      # even spacing past SPACING_LOOSE
+HYPHENATED = 50       # a line that ends in a broken word,
+HYPHENS_IN_A_ROW = 500  # and more when the line before did too
 SHORT_LAST_LINE = 1e6
+SHORT_LINE = 1e7      # a line that cannot be justified within the bounds: set ragged
 OVERFULL = 1e9
 LOOSE = 3.0           # em of slack past which a line is tried only if nothing else fits
 
@@ -223,11 +305,13 @@ LOOSE = 3.0           # em of slack past which a line is tried only if nothing e
 @dataclass
 class Span:
     """What a candidate line (units[start:end], trailing spaces dropped) measures."""
-    width: float        # natural width, first gap dropped
+    width: float        # natural width, first gap dropped, hyphen of a broken word added
     squeezable: float   # em squeezing may take
-    stretchable: int    # Han–Latin gaps and word spaces
-    units: int
+    gaps: int           # Han–Latin gaps
+    spaces: int         # word spaces
+    joints: int         # places between units that take even spacing (not inside words)
     characters: int     # units that are not marks
+    hyphenated: bool    # ends inside a word
 
 
 class Sums:
@@ -236,13 +320,15 @@ class Sums:
 
     def __init__(self, units, rules):
         self.units = units
-        columns = zip(*[(unit.width, unit.gap, max(0.0, unit.gap - rules.gap_min),
+        columns = zip(*[(unit.width, unit.gap, max(0.0, unit.gap - rules.gap_min)
+                         + (unit.advance * SPACE_SHRINK if unit.space else 0.0),
                          unit.advance / 2 if unit.halvable and not unit.halved else 0.0,
-                         bool(unit.gap or unit.space), unit.text not in FULLWIDTH_PUNCT)
+                         unit.gap > 0, unit.space, unit.text not in FULLWIDTH_PUNCT,
+                         unit.joined)
                         for unit in units])
         self.sums = [list(itertools.accumulate(column, initial=0.0)) for column in columns]
         if not self.sums:  # no units
-            self.sums = [[0.0] for _ in range(6)]
+            self.sums = [[0.0] for _ in range(8)]
         # Natural width of units[start:end] is reach[end] - reach_from(start).
         self.reach = [w + g for w, g in zip(self.sums[0], self.sums[1])]
         self.set_end = []  # for each end, the end without trailing spaces
@@ -252,17 +338,21 @@ class Sums:
                 last = index
             self.set_end.append(last)
 
-    def span(self, start, end):
-        """Metrics of units[start:end], or None if it holds only spaces."""
+    def span(self, start, end, blanks=0):
+        """Metrics of units[start:end], or None if it holds only spaces; ``blanks``
+        characters of indent before it take spacing too (see :func:`justify`)."""
+        hyphenated = end < len(self.units) and self.units[end].joined
         end = self.set_end[end]
         if end <= start:
             return None
-        width, gap, gap_squeeze, mark_squeeze, stretch, chars = self.sums
-        return Span(width[end] - width[start] + gap[end] - gap[start + 1],
+        width, gap, gap_squeeze, mark_squeeze, gaps, spaces, chars, joined = self.sums
+        return Span(width[end] - width[start] + gap[end] - gap[start + 1]
+                    + (self.units[end - 1].hyphen if hyphenated else 0.0),
                     gap_squeeze[end] - gap_squeeze[start + 1]
                     + mark_squeeze[end] - mark_squeeze[start],
-                    round(stretch[end] - stretch[start + 1]), end - start,
-                    round(chars[end] - chars[start]))
+                    round(gaps[end] - gaps[start + 1]), round(spaces[end] - spaces[start + 1]),
+                    end - start - 1 - round(joined[end] - joined[start + 1]) + blanks,
+                    round(chars[end] - chars[start]), hyphenated)
 
     def last(self, end):
         return self.units[self.set_end[end] - 1]
@@ -274,31 +364,54 @@ class Sums:
         return max(start + 1, bisect.bisect_left(self.reach, least - 1.0 + offset))
 
 
-def line_cost(span, natural, squeezable, width, last, first_line):
+def line_cost(span, natural, squeezable, width, last, first_line, after_hyphen):
     """Demerits of setting a span, ``natural`` em wide, as one line of ``width`` em,
     or None if it cannot fit even with all ``squeezable`` em squeezed."""
     if natural > width + TOLERANCE:
         excess = natural - width
-        return SQUEEZE_COST * excess if excess <= squeezable + TOLERANCE else None
-    if last:
+        if excess > squeezable + TOLERANCE:
+            return None
+        cost = SQUEEZE_COST * excess
+    elif last:
         return SHORT_LAST_LINE if span.characters <= 1 and not first_line else 0.0
-    if span.units < 2:
-        return (SPACING_COST * (width - natural)) ** 2
-    stretch, spacing = distribute(width - natural, span.units, span.stretchable)
-    return (STRETCH_COST * stretch) ** 2 + (SPACING_COST * spacing) ** 2
+    else:
+        cost = slack_cost(width - natural, span)
+    if span.hyphenated:
+        cost += HYPHENATED + (HYPHENS_IN_A_ROW if after_hyphen else 0.0)
+    return cost
 
 
-def distribute(slack, units, stretchable):
-    """Share a line's slack (em): each Han–Latin gap and word space takes up to
-    :data:`STRETCH_MAX` first, then the gaps between all units take the rest evenly,
-    up to :data:`SPACING_MAX`; past that, the stretchable gaps take it all.
-    Returns (stretch per stretchable gap, spacing per unit gap)."""
+def slack_cost(slack, span):
+    gap_stretch, space_stretch, spacing, left = distribute(slack, span.gaps, span.spaces,
+                                                           span.joints)
+    if left > TOLERANCE:
+        return SHORT_LINE + SPACING_COST * left
+    return (STRETCH_COST * max(gap_stretch, min(space_stretch, STRETCH_MAX))) ** 2 \
+        + (WORD_SPACE_COST * max(0.0, space_stretch - STRETCH_MAX)) ** 2 \
+        + (SPACING_COST * spacing) ** 2 \
+        + (LOOSE_LINE if spacing > SPACING_LOOSE + TOLERANCE else 0.0)
+
+
+def distribute(slack, gaps, spaces, joints):
+    """Share a line's slack (em) within the bounds, in this order: each Han–Latin gap
+    and word space grows up to :data:`STRETCH_MAX`; the joints between units (never
+    inside a word or a unit) take even spacing up to :data:`SPACING_LOOSE`; word
+    spaces grow on, up to :data:`WORD_SPACE_MAX` in all; even spacing goes on up to
+    :data:`SPACING_MAX`. Han–Latin gaps never take more: a wide gap by a Han
+    character reads as a hole, a wide word space less so.
+
+    Returns (stretch per Han–Latin gap, stretch per word space, spacing per joint,
+    slack left over); what is left over the line cannot take: it is set short."""
+    stretchable = gaps + spaces
     stretch = min(STRETCH_MAX, slack / stretchable) if stretchable else 0.0
-    spacing = (slack - stretch * stretchable) / (units - 1)
-    if spacing > SPACING_MAX and stretchable:
-        stretch += (spacing - SPACING_MAX) * (units - 1) / stretchable
-        spacing = SPACING_MAX
-    return stretch, spacing
+    slack -= stretch * stretchable
+    spacing = min(SPACING_LOOSE, slack / joints) if joints > 0 else 0.0
+    slack -= spacing * joints
+    word = min(WORD_SPACE_MAX - stretch, slack / spaces) if spaces else 0.0
+    slack -= word * spaces
+    more = min(SPACING_MAX - spacing, slack / joints) if joints > 0 else 0.0
+    slack -= more * joints
+    return stretch, stretch + word, spacing + more, slack
 
 
 def break_lines(units, measure, rules):
@@ -306,7 +419,8 @@ def break_lines(units, measure, rules):
     paragraph at allowed places, the one with the fewest demerits. Squeezing costs
     less than pushing a character down, so a line squeezes before it pushes; the
     slack of a push is shared with the lines before it rather than left in one loose
-    line; a last line of one character costs more than any other setting."""
+    line; a hyphen costs less than loose spacing; a last line of one character costs
+    more than any other setting but a short (ragged) line."""
     count = len(units)
     breakable = [False] + [can_break(units, index, rules) for index in range(1, count)] \
         + [True]
@@ -316,6 +430,7 @@ def break_lines(units, measure, rules):
         if start not in best:
             continue
         width = measure - (rules.indent if start == 0 else 0.0)
+        blanks = round(rules.indent) if start == 0 else 0
         fitted, loose = False, None
         # Lines looser than LOOSE are not tried unless nothing else fits: start at
         # the last allowed break before they get tight enough.
@@ -324,7 +439,7 @@ def break_lines(units, measure, rules):
         for end in range(first, count + 1):
             if not breakable[end]:
                 continue
-            span = sums.span(start, end)
+            span = sums.span(start, end, blanks)
             if span is None:  # only spaces: nothing to set
                 if end == count and (end not in best or best[start][0] < best[end][0]):
                     best[end] = (best[start][0], start)
@@ -333,7 +448,7 @@ def break_lines(units, measure, rules):
                         for mark in line_edges(units[start], sums.last(end), rules))
             natural = span.width - saved
             cost = line_cost(span, natural, span.squeezable - saved, width, end == count,
-                             start == 0)
+                             start == 0, units[start].joined)
             if cost is None:
                 if fitted:
                     break
@@ -355,24 +470,43 @@ def break_lines(units, measure, rules):
     lines = []
     for start, end in reversed(breaks):
         width = measure - (rules.indent if start == 0 else 0.0)
-        changes = squeeze(units[start:end], width, rules)
+        hyphen = units[end - 1].hyphen if end < count and units[end].joined else 0.0
+        changes = squeeze(units[start:end], width - hyphen, rules)
         apply(changes or [])
-        lines.append(Line(units[start:end], width, rules.indent if start == 0 else 0.0))
+        lines.append(Line(units[start:end], width, rules.indent if start == 0 else 0.0,
+                          hyphen=hyphen))
     if lines:
         lines[-1].last = True
     return lines
 
 
 def justify(line):
-    """Spread the slack of every line but the last (see :func:`distribute`)."""
+    """Spread the slack of every line but the last (see :func:`distribute`); a line
+    whose slack the bounds cannot take is set short, as a last line is.
+
+    A first line's indent is so many blank characters (as the two ideographic spaces
+    of hand setting were): they take the line's spacing like the others, so that a
+    first line spaces like any full line."""
     units = set_units(line.units)
     slack = line.measure - line.natural
-    if line.last or len(units) < 2 or slack <= TOLERANCE:
+    if line.last or not units or slack <= TOLERANCE:
         return
-    stretchable = [unit for unit in units[1:] if unit.gap or unit.space]
-    stretch, line.spacing = distribute(slack, len(units), len(stretchable))
-    for unit in stretchable:
-        unit.stretch = stretch
+    gaps = [unit for unit in units[1:] if unit.gap]
+    spaces = [unit for unit in units[1:] if unit.space]
+    blanks = round(line.indent)
+    joints = len(units) - 1 - sum(unit.joined for unit in units[1:]) + blanks
+    gap_stretch, space_stretch, spacing, left = distribute(slack, len(gaps), len(spaces),
+                                                           joints)
+    if left > TOLERANCE:
+        line.short = True
+        return
+    line.spacing = spacing
+    line.indent += blanks * spacing
+    line.measure -= blanks * spacing
+    for unit in gaps:
+        unit.stretch = gap_stretch
+    for unit in spaces:
+        unit.stretch = space_stretch
 
 
 def compose(text, measure, advance, ink_side, rules=Settings()):

@@ -6,8 +6,11 @@ One test (or a few) per rule of issue 3, named after the rule.
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from copygen import paragraphs
+from typeset_lines import word_split
 from paiban.chars import FULLWIDTH_PUNCT, NOT_AT_END, NOT_AT_START
-from paiban.cjk import Settings, compose, set_units
+from paiban.cjk import (SPACING_LOOSE, SPACING_MAX, STRETCH_MAX, WORD_SPACE_MAX, Settings,
+                        compose, set_units)
 
 MEASURE = 13
 
@@ -22,9 +25,11 @@ def setting(fonts):
 
 
 def widths(line):
-    """What the line occupies once justified: natural width, stretch and spacing."""
+    """What the line occupies once justified: natural width, stretch and spacing
+    (between units, not inside the pieces of a hyphenated word)."""
     units = set_units(line.units)
-    return line.natural + sum(u.stretch for u in units) + line.spacing * (len(units) - 1)
+    joints = len(units) - 1 - sum(u.joined for u in units[1:])
+    return line.natural + sum(u.stretch for u in units) + line.spacing * joints
 
 
 def han_spacing(lines):
@@ -208,7 +213,111 @@ def test_any_text_keeps_its_characters_and_fills_its_lines(setting, pieces, styl
     lines = setting(text, measure=measure, punctuation=style, indent=2.0)
     assert "".join(line.text for line in lines) == text
     for line in lines:
-        if not line.overfull and not line.last and len(set_units(line.units)) > 1:
+        if not line.overfull and not line.last and not line.short:
             assert widths(line) == pytest.approx(line.measure)
         if not line.overfull:
             assert line.natural <= line.measure + 1e-6
+        assert line.spacing <= SPACING_MAX + 1e-9
+
+
+# Issue 13: Latin-heavy text in narrow columns.
+
+def test_accented_latin_words_never_split(setting):
+    # "lièvre" was cut after "li": an accented letter is a Latin letter.
+    text = "一二三四五六七八九十一li" + "èvre与Zürich和naïve一二三四五六七八九十一二三四五。"
+    for measure in (9, 11, 13):
+        lines = setting(text, measure=measure)
+        assert "".join(line.text for line in lines) == text
+        assert any("lièvre" in line.text for line in lines)
+        assert any("Zürich" in line.text for line in lines)
+
+
+def test_a_long_word_breaks_at_a_hyphenation_point_with_a_hyphen(setting):
+    # Without a hyphen the first line would be eight characters spread over 13 em.
+    text = "一二三四五六七八internationalization一二三四五六七八九十一二三四五六七八九十。"
+    lines = setting(text)
+    broken = [(line, following) for line, following in zip(lines, lines[1:]) if line.hyphen]
+    assert broken
+    for line, following in broken:
+        assert line.printed.endswith("-") and not line.text.endswith("-")
+        assert word_split(line.printed, following.text, True) == "hyphen"
+
+
+def test_a_hyphen_is_counted_in_the_line_width(setting):
+    for line in setting("一二三四五六七八九十一typesetting一二三四五六七八九十。", measure=13):
+        if line.hyphen:
+            assert line.natural == pytest.approx(
+                sum(u.width for u in set_units(line.units)) + sum(u.gap for u in line.units[1:])
+                + line.hyphen)
+
+
+def test_acronyms_codes_and_short_words_are_never_hyphenated(setting):
+    text = "一二三四五六七八九十一PDF/A-3b、UNESCO、U+4E00和Noto一二三四五六七八九十一。"
+    for measure in (9, 11, 13):
+        assert not any(line.hyphen for line in setting(text, measure=measure))
+
+
+def test_word_spaces_and_gaps_take_slack_before_han_characters_spread(setting):
+    exercised = 0
+    for text in paragraphs(5, 30, latin_share=0.2):
+        for line in setting(text, indent=2.0):
+            stretchable = [u for u in set_units(line.units)[1:] if u.space or u.gap]
+            if line.spacing > 0 and stretchable:
+                exercised += 1
+                assert all(u.stretch >= STRETCH_MAX - 1e-9 for u in stretchable)
+            if line.spacing > SPACING_LOOSE + 1e-9:
+                assert all(u.stretch >= WORD_SPACE_MAX - 1e-9
+                           for u in stretchable if u.space)
+    assert exercised > 10
+
+
+def test_stretch_stays_within_its_bounds(setting):
+    for text in paragraphs(7, 40, latin_share=0.3):
+        for line in setting(text, indent=2.0):
+            units = set_units(line.units)
+            assert line.spacing <= SPACING_MAX + 1e-9
+            for unit in units:
+                if unit.space:
+                    assert unit.stretch <= WORD_SPACE_MAX + 1e-9
+                elif unit.gap:
+                    assert unit.stretch <= STRETCH_MAX + 1e-9
+
+
+def test_a_line_that_cannot_be_justified_is_set_short_not_spread(setting):
+    # Seven Han characters, then a word that cannot be broken and does not fit: the
+    # first line cannot take 4 em of slack within the bounds; it is set short.
+    (first, *_) = setting("文字按记录新闻WeasyPrint一二三四五六七八九十。", indent=2.0)
+    assert first.short and first.spacing == 0 and not any(u.stretch for u in first.units)
+
+
+def test_generated_latin_heavy_copy_keeps_its_text_and_bounds(setting):
+    """Copy from the generator with a third of its characters Latin, at 13 and 11
+    characters: every character kept, no word broken but at a hyphenation point,
+    every line but a short one flush, and short lines rare."""
+    lines_seen = short = 0
+    for measure in (13, 11):
+        for text in paragraphs(11, 30, latin_share=0.2):
+            lines = setting(text, measure=measure, indent=2.0)
+            assert "".join(line.text for line in lines) == text
+            lines_seen += len(lines)
+            for line, following in zip(lines, lines[1:]):
+                short += line.short
+                if not line.short:
+                    assert widths(line) == pytest.approx(line.measure)
+                if line.text.endswith(" "):  # broken at a word space
+                    continue
+                split = word_split(line.printed, following.text, bool(line.hyphen))
+                assert split == ("hyphen" if line.hyphen else None), \
+                    f"{line.printed!r} | {following.text!r}"
+    assert short <= 0.03 * lines_seen
+
+
+def test_first_line_indent_takes_the_line_spacing(setting):
+    # Ten characters on an 11 em first line: spread over the indent's two blank
+    # characters too, Han spacing stays at 1/11 em rather than 1/9.
+    (first, *_) = setting("坚持设计是落实排版创新。一二三四五六七八九十一二三四五六七八九十。",
+                          indent=2.0)
+    assert first.text == "坚持设计是落实排版创"
+    assert first.spacing == pytest.approx(1 / 11)
+    assert first.indent == pytest.approx(2 + 2 / 11)
+    assert widths(first) + first.indent == pytest.approx(13)

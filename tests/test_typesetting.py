@@ -1,12 +1,15 @@
 """Issue 3's rules counted on rendered pages, from the PDF's glyph positions:
-the sample page, and a page of text denser in marks, Latin and numbers."""
+the sample page, a page of text denser in marks, Latin and numbers, and (issue 13)
+a generated feature article dense in Latin words, codes and marks."""
 
 import pytest
 
 from paiban.build import build_edition, check_page
+from paiban.chars import is_latin
 from paiban.source import parse_edition
 
 from conftest import SAMPLE_EDITION, make_edition
+from copygen import paragraphs
 from typeset_lines import set_lines, violations
 
 # Written for these tests: quotes, nested quotes, brackets, book titles, dashes,
@@ -42,12 +45,42 @@ def dense_edition(folder):
     return parse_edition(make_edition(folder, body=body, headline="读书明理 履职为民"))
 
 
-def measured(edition, fonts, out):
+def built(edition, fonts, out):
+    """The page's build.json entry and its composed lines as the PDF sets them."""
     report = build_edition(edition, fonts, out)
     (entry,) = report["pages"]
     assert entry["pdf"], entry["errors"]
     _, placed = check_page(edition, edition.pages[0], fonts)
-    return set_lines(entry["pdf"], placed)
+    return entry, set_lines(entry["pdf"], placed)
+
+
+def measured(edition, fonts, out):
+    return built(edition, fonts, out)[1]
+
+
+# The generated article: a tenth of its characters Latin or more (words of 2 to 12
+# letters, made-up ones among them, codes such as "GB/T 15834" and "U+4E00",
+# numbers with units), quotes, brackets, book titles, dashes and ellipses.
+LATIN_SEED, LATIN_SHARE, ARTICLE_SIZE = 4, 0.05, 4500
+
+
+def latin_heavy_edition(folder, seed=LATIN_SEED, share=LATIN_SHARE):
+    """A feature article of about ARTICLE_SIZE characters from the copy generator,
+    set as the sample is: a lead, then sections of up to five paragraphs."""
+    copy = iter(paragraphs(seed, 200, latin_share=share))
+    lead = next(copy)
+    parts, size = [f"::: lead\n{lead}\n:::\n"], len(lead)
+    while size < ARTICLE_SIZE:
+        number = len(parts)
+        parts.append(f"## 第{number}部分\n### 排版与字体（{number}）\n")
+        for _ in range(5):
+            text = next(copy)
+            parts.append(text + "\n")
+            size += len(text)
+            if size >= ARTICLE_SIZE:
+                break
+    return parse_edition(make_edition(folder, body="\n".join(parts),
+                                      headline="汉字与Latin同排"))
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +92,12 @@ def sample_lines(fonts, tmp_path_factory):
 def dense_lines(fonts, tmp_path_factory):
     edition = dense_edition(tmp_path_factory.mktemp("dense") / "dense")
     return measured(edition, fonts, tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture(scope="module")
+def latin_article(fonts, tmp_path_factory):
+    edition = latin_heavy_edition(tmp_path_factory.mktemp("latin") / "latin")
+    return edition, *built(edition, fonts, tmp_path_factory.mktemp("out"))
 
 
 @pytest.mark.parametrize("page", ["sample_lines", "dense_lines"])
@@ -88,3 +127,35 @@ def test_the_measurement_catches_a_broken_line(sample_lines, fonts):
     last.x, last.right = last.x - 2.0, last.right - 2.0
     assert "5 right edge" in violations([victim], fonts)
     last.x, last.right = last.x + 2.0, last.right + 2.0
+
+
+def test_latin_heavy_article_sets_flush_without_loose_lines_or_split_words(latin_article,
+                                                                          fonts):
+    """Issue 13's article: every line but a paragraph's last flush at both column edges
+    (so no short line), no Han–Han gap over ¼ em, loose lines under 1%, no Latin word
+    split but at a hyphenation point with a hyphen, the PDF text the source's."""
+    edition, entry, lines = latin_article
+    text = "".join(set_line.line.text for set_line in lines)
+    assert len(text) > 0.95 * ARTICLE_SIZE and not entry["overset"]
+    assert sum(map(is_latin, text)) > 0.08 * len(text)
+    assert entry["short_lines"] == 0
+    found = violations(lines, fonts)
+    loose = found.pop("5 han gap over 0.1 em (1% allowed)", [])
+    assert not found, {rule: examples[:5] for rule, examples in found.items()}
+    assert len(loose) < 0.01 * len(lines), loose
+    # The article exercises hyphenation and stretched word spaces.
+    assert any(set_line.line.hyphen for set_line in lines)
+    assert any(unit.space and unit.stretch > 0
+               for set_line in lines for unit in set_line.line.units)
+
+
+def test_build_json_counts_the_short_lines_the_pdf_shows(fonts, tmp_path):
+    # Seven characters, then a word that cannot break and does not fit: the first line
+    # cannot be justified within the bounds and is set short; the report says so.
+    body = "文字按记录新闻WeasyPrint排版引擎支持PDF/A-3b归档，印刷厂用CMYK色彩。"
+    edition = parse_edition(make_edition(tmp_path / "short", body=body))
+    entry, lines = built(edition, fonts, tmp_path / "out")
+    ragged = violations(lines, fonts).get("5 right edge", [])
+    assert entry["short_lines"] == len(ragged) >= 1
+    assert all(set_line.line.short for set_line in lines
+               if set_line.line.text.startswith("文字按记录新闻"))
