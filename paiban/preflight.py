@@ -63,8 +63,10 @@ DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s
 IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF")
 
 
-def images(page, strict=False):
-    """Every photo reference: a readable, sane image inside the edition folder."""
+def images(page, strict=False, printing=False):
+    """Every photo reference: a readable, sane image inside the edition folder. A
+    named file that is missing is an error with ``strict`` and for ``printing`` (a
+    plate cannot go without its photo), else a warning (a grey frame on the proof)."""
     findings = []
     folder = Path(page.path).parent.resolve()
     for photo in page.article.photos:
@@ -93,7 +95,9 @@ def images(page, strict=False):
                         "copy the image into the edition folder and give its relative path")
                 continue
             if not path.is_file():
-                finding("error" if strict else "warning", f"image {photo.src!r} not found",
+                finding("error" if strict or printing else "warning",
+                        f"image {photo.src!r} not found"
+                        + ("; a print page cannot go without it" if printing else ""),
                         f"put the file at {path}")
                 continue
             file = path

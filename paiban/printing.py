@@ -17,15 +17,22 @@ import pypdf
 from PIL import Image, ImageCms, ImageMath
 
 from .files import write_atomically
+from . import photos
 
 DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # libgs-common
 STANDARDS = {"pdf/x-4": "PDF/X-4", "pdf/x-1a": "PDF/X-1a:2003"}
 MARK_SPACE_MM = 8.0  # beyond the bleed, for crop marks
+MARK_OFFSET_MM = 2.0  # from the bleed's edge to a mark
+MARK_MARGIN_MM = 1.0  # from a mark to the page edge
+MARK_WIDTH_PT = 0.25
 JPEG_QUALITY = 92
 # A file ID as WeasyPrint writes it; its second half is a hash of the content.
 TRAILER_ID = rb"(/ID \[\([0-9a-f]{32}\) \()([0-9a-f]{32})(\)\])"
 JPEG_HEADROOM = 8    # % of ink below the limit, for JPEG's rounding of the limited pixels
 MM = 72 / 25.4
+CODE = hashlib.sha256(Path(__file__).read_bytes()).digest()  # in cached conversions' keys
+PROFILE_CLASSES = {"mntr": "a display", "scnr": "a scanner", "prtr": "a printer",
+                   "spac": "conversions", "link": "a device link", "abst": "effects"}
 
 
 @dataclass(frozen=True)
@@ -55,34 +62,55 @@ class PrintSettings:
             "marks": self.marks, "max_ink": self.max_ink}
 
 
+def profile_problem(path):
+    """Why a file cannot be the output intent's profile, or None. PDF/X needs an ICC
+    output profile for CMYK; WeasyPrint silently drops any other, and a truncated one
+    opens but converts nothing, so LittleCMS must build a transform into it."""
+    try:
+        profile = ImageCms.getOpenProfile(str(path))
+    except (ImageCms.PyCMSError, OSError):
+        return "is not an ICC profile"
+    space = profile.profile.xcolor_space.strip()
+    if space != "CMYK" or profile.profile.device_class != "prtr":
+        device = PROFILE_CLASSES.get(profile.profile.device_class, "other use")
+        return f"describes {space} for {device}, not CMYK for a printer"
+    try:
+        ImageCms.buildTransform(ImageCms.createProfile("sRGB"), profile, "RGB", "CMYK")
+    except ImageCms.PyCMSError:
+        return "is damaged or truncated: no conversion into it can be built"
+    return None
+
+
 def print_css(settings):
-    """The output intent's profile, bleed and marks, for WeasyPrint."""
+    """The output intent's profile, bleed and the marks' room, for WeasyPrint. The
+    page grows by the marks' room, but WeasyPrint's own marks stay off: it draws them
+    in RGB, which no plate takes; :func:`crop_marks` draws them in CMYK instead."""
     bleed = settings.bleed_mm + (MARK_SPACE_MM if settings.marks else 0)
     return (f'@color-profile device-cmyk {{ src: url("{settings.profile.resolve().as_uri()}"); '
             f'components: cyan, magenta, yellow, black }}\n'
-            f'@page {{ bleed: {bleed}mm; marks: {"crop" if settings.marks else "none"} }}\n')
+            f'@page {{ bleed: {bleed}mm; marks: none }}\n')
 
 
 def cmyk_image(data, settings, cache):
     """The photo (its file's bytes) as a CMYK JPEG through the output profile, total
-    ink limited to ``settings.max_ink``; cached by content. Grey photos stay grey.
-    (JPEG because WeasyPrint passes JPEG through as is and re-encodes anything else
-    as PNG, which has no CMYK.)"""
-    key = hashlib.sha256(data + settings.profile.read_bytes()
-                         + str(settings.max_ink).encode()).hexdigest()[:24]
+    ink limited to ``settings.max_ink``; cached by content. The picture is the proof's
+    (:func:`paiban.photos.upright`); grey photos stay grey, CMYK ones keep their
+    separation. (JPEG because WeasyPrint passes JPEG through as is and re-encodes
+    anything else as PNG, which has no CMYK.)"""
+    key = hashlib.sha256(data + settings.profile.read_bytes() + str(settings.max_ink).encode()
+                         + photos.CODE + CODE).hexdigest()[:24]
     target = cache / f"{key}.jpg"
     if target.is_file():
         return target
     with Image.open(io.BytesIO(data)) as image:
         image.load()
-        if image.mode in ("L", "LA"):
-            converted = image.convert("L")
-        else:
-            rgb = image.convert("RGB")
-            converted = ImageCms.profileToProfile(
-                rgb, ImageCms.createProfile("sRGB"), str(settings.profile),
-                renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="CMYK")
-            converted = limit_ink(converted, settings.max_ink - JPEG_HEADROOM)
+        converted = photos.upright(image)
+    if converted.mode == "RGB":
+        converted = ImageCms.profileToProfile(
+            converted, ImageCms.createProfile("sRGB"), str(settings.profile),
+            renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="CMYK")
+    if converted.mode == "CMYK":
+        converted = limit_ink(converted, settings.max_ink - JPEG_HEADROOM)
     buffer = io.BytesIO()
     converted.save(buffer, "JPEG", quality=JPEG_QUALITY, subsampling=0)
     write_atomically(target, buffer.getvalue())
@@ -110,9 +138,9 @@ def total_ink(image):
 
 
 def finish(data, settings, identity):
-    """Make a print PDF deterministic and its boxes exact: WeasyPrint writes a random
-    XMP DocumentID for PDF/X-4 (and a file ID hashed from it) and, with crop marks, a
-    bleed box as wide as the marks' room. Returns the new bytes."""
+    """Make a print PDF deterministic, and with marks draw them and make the bleed box
+    exact: WeasyPrint writes a random XMP DocumentID for PDF/X-4 (and a file ID hashed
+    from it) and a bleed box as wide as the marks' room. Returns the new bytes."""
     document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, identity)}".encode()
     data = re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, data)
     content = hashlib.md5(re.sub(TRAILER_ID, b"", data), usedforsecurity=False).hexdigest()
@@ -120,11 +148,34 @@ def finish(data, settings, identity):
     if not settings.marks:
         return data
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
+    bleed = settings.bleed_mm * MM
     for page in writer.pages:
         x0, y0, x1, y1 = (float(v) for v in page.trimbox)
-        bleed = settings.bleed_mm * MM
         page.bleedbox = pypdf.generic.RectangleObject((x0 - bleed, y0 - bleed,
                                                       x1 + bleed, y1 + bleed))
+        contents = pypdf.generic.ContentStream(None, writer)
+        contents.set_data(b"q\n" + page.get_contents().get_data() + b"\nQ\n"
+                          + crop_marks((x0, y0, x1, y1), bleed))
+        page.replace_contents(contents)
+        page.compress_content_streams()
     buffer = io.BytesIO()
     writer.write(buffer)  # keeps the file ID made above
     return buffer.getvalue()
+
+
+def crop_marks(trim, bleed):
+    """Content-stream operators for crop marks at the four corners of ``trim``, on
+    the extensions of the trim lines, from beyond the bleed to the page edge. Drawn in
+    registration, DeviceCMYK 100/100/100/100, so that every plate carries them: each
+    separation can be trimmed and checked for register on its own. They lie outside
+    the trim, so their 400% never reaches the printed page."""
+    x0, y0, x1, y1 = trim
+    start, end = bleed + MARK_OFFSET_MM * MM, bleed + (MARK_SPACE_MM - MARK_MARGIN_MM) * MM
+    lines = []
+    for x, y, out_x, out_y in ((x0, y0, -1, -1), (x1, y0, 1, -1), (x0, y1, -1, 1),
+                               (x1, y1, 1, 1)):
+        lines.append(((x + out_x * start, y), (x + out_x * end, y)))   # horizontal
+        lines.append(((x, y + out_y * start), (x, y + out_y * end)))   # vertical
+    paths = "".join(f"{ax:.3f} {ay:.3f} m {bx:.3f} {by:.3f} l S\n"
+                    for (ax, ay), (bx, by) in lines)
+    return f"q 1 1 1 1 K {MARK_WIDTH_PT} w 0 J [] 0 d\n{paths}Q\n".encode()

@@ -24,6 +24,7 @@ from .chars import is_dash_or_ellipsis
 from .fonts import ROOT, cache_root
 from .fit import STYLES
 from .preflight import DATA_IMAGE_BYTES, photo_bytes
+from .photos import proof_image
 from .printing import cmyk_image, print_css
 
 LAYOUT = ROOT / "layout"
@@ -91,52 +92,29 @@ class Segment:
 
 def segments(line, size):
     """Spans of one composed line: plain runs, and spans for the units that need
-    their own spacing (Han–Latin gaps, the unit after a stretched word space), a
-    half-width box (a halved mark: the blank half of its em box is cut with a
-    negative margin) or no spacing inside (Latin words, numbers, —— and ……).
-
-    The pieces of a hyphenated word are set as one word again, and a line that
-    breaks a word ends in the hyphen (:meth:`paiban.cjk.Line.words`). Trailing
-    spaces, which hang outside the measure, are not set."""
+    their own spacing (Han–Latin gaps, stretched spaces), a half-width box (a
+    halved mark: the blank half of its em box is cut with a negative margin) or no
+    spacing inside (Latin words, numbers, —— and ……)."""
     out = []
-    spacing = line.spacing
-    pending, prefix = 0.0, ""  # em and text of word spaces, for the next unit
-    after_word = after_dash = False
-    for unit, text in line.words():
-        if unit.space:
-            # WeasyPrint draws no glyph for a box that holds only spaces, and the PDF
-            # text needs them: a space joins the text before it (after a dash, whose
-            # "fwid" would widen it, the text after it); its stretch, and the
-            # spacing a span without letter-spacing misses, go to the next margin.
-            pending += unit.stretch - unit.shrink
-            if out and not after_dash:
-                out[-1].text += text
-                pending += spacing if after_word else 0.0
-            else:
-                prefix += text
-            continue
-        after_word = len(text) > 1  # set without spacing inside
-        after_dash = is_dash_or_ellipsis(text)
-        left = pending + unit.gap + unit.stretch \
-            - (0.5 if unit.halved and unit.side == "right" else 0) \
-            + (spacing * len(prefix) if after_word else 0.0)
+    spacing = line.spacing * size
+    for unit in line.units:
+        left = unit.gap + unit.stretch - (0.5 if unit.halved and unit.side == "right" else 0)
         right = -0.5 if unit.halved and unit.side == "left" else 0
         styles = []
         if left:
             styles.append(f"margin-left:{left * size:.3f}pt")
-        if after_word:
-            styles.append(f"letter-spacing:0;margin-right:{(spacing + right) * size:.3f}pt")
-            if after_dash:
+        if len(unit.text) > 1 and not unit.space:
+            styles.append(f"letter-spacing:0;margin-right:{spacing + right * size:.3f}pt")
+            if is_dash_or_ellipsis(unit.text):
                 styles.append('font-feature-settings:"fwid"')
         elif right:
             styles.append(f"margin-right:{right * size:.3f}pt")
-        text, pending, prefix = prefix + text, 0.0, ""
         if styles:
-            out.append(Segment(text, ";".join(styles)))
+            out.append(Segment(unit.text, ";".join(styles)))
         elif out and not out[-1].style:
-            out[-1].text += text
+            out[-1].text += unit.text
         else:
-            out.append(Segment(text))
+            out.append(Segment(unit.text))
     return out
 
 
@@ -196,6 +174,8 @@ def render(edition, page, placed, fonts, printing=None):
         extra_css = print_css(printing)
         roots.append(printing.profile.resolve())
         options = {"color_profiles": {}, "output_intent": "device-cmyk"}
+    else:
+        placed = proof_frames(edition, placed)
     urls = fixed_urls(page)
     placed = with_fixed_urls(placed, urls)
     html = html_for(edition, page, placed, fonts)
@@ -214,10 +194,29 @@ def render(edition, page, placed, fonts, printing=None):
 
 def print_frames(edition, placed, printing):
     """The placed page with its photos replaced by their CMYK conversions."""
-    frames = [dataclasses.replace(frame, src=cmyk_image(
-                  photo_bytes(edition, frame.src), printing, cache_root() / "print-images"
-              ).as_uri()) if frame.kind == "photo" and frame.src else frame
-              for frame in placed.frames]
+    cache = cache_root() / "print-images"
+    return with_photos(placed, lambda src: cmyk_image(photo_bytes(edition, src), printing,
+                                                      cache))
+
+
+def proof_frames(edition, placed):
+    """The placed page with every photo WeasyPrint would misread (anything but a JPEG:
+    16-bit, Lab, transparency…) replaced by its upright 8-bit picture, the one the
+    print is made from."""
+    cache = cache_root() / "proof-images"
+    return with_photos(placed, lambda src: proof_image(photo_bytes(edition, src),
+                                                       edition.printing.profile, cache))
+
+
+def with_photos(placed, convert):
+    """The placed page with each photo frame's image replaced by ``convert(src)``, a
+    file in paiban's cache (or None: keep the image as it is)."""
+    frames = []
+    for frame in placed.frames:
+        if frame.kind == "photo" and frame.src:
+            path = convert(frame.src)
+            frame = dataclasses.replace(frame, src=path.as_uri()) if path else frame
+        frames.append(frame)
     return dataclasses.replace(placed, frames=frames)
 
 

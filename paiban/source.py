@@ -21,7 +21,7 @@ from .cjk import Settings
 from .errors import PaibanError, shown
 from .geometry import GEOMETRIES
 from .model import Article, Edition, Page, Photo, PullQuote, Section, Text
-from .printing import PrintSettings
+from .printing import PrintSettings, profile_problem
 
 EDITION_FILE = "edition.yaml"
 CONTAINERS = ("subtitle", "byline", "lead", "credit")
@@ -184,6 +184,12 @@ def print_settings(values, folder, path, line):
                 raise PaibanError(f"print profile {profile!r} is not a file in the edition "
                                   "folder", path, line,
                                   fix="copy the printer's .icc profile into the edition folder")
+            problem = profile_problem(rest["profile"])
+            if problem:
+                raise PaibanError(f"print profile {profile!r} {problem}", path, line,
+                                  fix="use the printer's CMYK output profile (.icc), e.g. "
+                                  "ISOnewspaper26v4.icc for newsprint, or leave 'profile' "
+                                  "out for the default")
         return PrintSettings(**rest)
     return settings_block("print", values, PRINT_KEYS, make, path, line,
                           "{standard: pdf/x-4, profile: newsprint.icc, bleed_mm: 3}")
