@@ -223,7 +223,7 @@ def build_page(edition, page, fonts, target, strict, printing=None):
     findings, placed = check_page(edition, page, fonts, strict, printing)
     entry = {"page": page.number, "source": str(page.path), "pdf": None,
              "page_count": 0, "overset": False, "overset_characters": 0,
-             "blank_lines": None, "cached": False, "changes": None,
+             "blank_lines": None, "short_lines": None, "cached": False, "changes": None,
              "fonts": {}, "errors": [f.as_dict() for f in findings if f.severity == "error"],
              "warnings": [f.as_dict() for f in findings if f.severity == "warning"]}
     if placed is not None:
@@ -236,7 +236,10 @@ def build_page(edition, page, fonts, target, strict, printing=None):
             data = pdf_bytes(document, edition, page)
         entry.update(page_count=len(document.pages), overset=bool(placed.overset),
                      overset_characters=sum(o.characters for o in placed.overset),
-                     blank_lines=placed.blank_lines, fonts=embedded_fonts(data))
+                     blank_lines=placed.blank_lines, fonts=embedded_fonts(data),
+                     # composed lines set ragged: no justification within the bounds
+                     short_lines=sum(getattr(getattr(item, "payload", item), "short", False)
+                                     for frame in placed.frames for item in frame.lines))
         foreign = foreign_fonts(entry["fonts"], page)
         entry["errors"] += [f.as_dict() for f in foreign]
         if not foreign:

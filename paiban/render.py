@@ -92,29 +92,52 @@ class Segment:
 
 def segments(line, size):
     """Spans of one composed line: plain runs, and spans for the units that need
-    their own spacing (Han–Latin gaps, stretched spaces), a half-width box (a
-    halved mark: the blank half of its em box is cut with a negative margin) or no
-    spacing inside (Latin words, numbers, —— and ……)."""
+    their own spacing (Han–Latin gaps, the unit after a stretched word space), a
+    half-width box (a halved mark: the blank half of its em box is cut with a
+    negative margin) or no spacing inside (Latin words, numbers, —— and ……).
+
+    The pieces of a hyphenated word are set as one word again, and a line that
+    breaks a word ends in the hyphen (:meth:`paiban.cjk.Line.words`). Trailing
+    spaces, which hang outside the measure, are not set."""
     out = []
-    spacing = line.spacing * size
-    for unit in line.units:
-        left = unit.gap + unit.stretch - (0.5 if unit.halved and unit.side == "right" else 0)
+    spacing = line.spacing
+    pending, prefix = 0.0, ""  # em and text of word spaces, for the next unit
+    after_word = after_dash = False
+    for unit, text in line.words():
+        if unit.space:
+            # WeasyPrint draws no glyph for a box that holds only spaces, and the PDF
+            # text needs them: a space joins the text before it (after a dash, whose
+            # "fwid" would widen it, the text after it); its stretch, and the
+            # spacing a span without letter-spacing misses, go to the next margin.
+            pending += unit.stretch - unit.shrink
+            if out and not after_dash:
+                out[-1].text += text
+                pending += spacing if after_word else 0.0
+            else:
+                prefix += text
+            continue
+        after_word = len(text) > 1  # set without spacing inside
+        after_dash = is_dash_or_ellipsis(text)
+        left = pending + unit.gap + unit.stretch \
+            - (0.5 if unit.halved and unit.side == "right" else 0) \
+            + (spacing * len(prefix) if after_word else 0.0)
         right = -0.5 if unit.halved and unit.side == "left" else 0
         styles = []
         if left:
             styles.append(f"margin-left:{left * size:.3f}pt")
-        if len(unit.text) > 1 and not unit.space:
-            styles.append(f"letter-spacing:0;margin-right:{spacing + right * size:.3f}pt")
-            if is_dash_or_ellipsis(unit.text):
+        if after_word:
+            styles.append(f"letter-spacing:0;margin-right:{(spacing + right) * size:.3f}pt")
+            if after_dash:
                 styles.append('font-feature-settings:"fwid"')
         elif right:
             styles.append(f"margin-right:{right * size:.3f}pt")
+        text, pending, prefix = prefix + text, 0.0, ""
         if styles:
-            out.append(Segment(unit.text, ";".join(styles)))
+            out.append(Segment(text, ";".join(styles)))
         elif out and not out[-1].style:
-            out[-1].text += unit.text
+            out[-1].text += text
         else:
-            out.append(Segment(unit.text))
+            out.append(Segment(text))
     return out
 
 
