@@ -9,8 +9,8 @@ list items are body paragraphs with their number or bullet written out, pictures
 photos (the files written beside the page source) with the paragraph after each as
 its caption (or a Caption paragraph just before it).
 What a page has no place for — tables, text boxes, footnotes, comments, tracked
-changes, equations, embedded objects — is an error naming the paragraph, so that
-nothing vanishes on the way.
+changes, equations, embedded objects — and text it cannot read (fields, content
+controls) is an error naming the paragraph, so that nothing vanishes on the way.
 """
 
 import re
@@ -19,12 +19,19 @@ from zipfile import BadZipFile
 
 from .chars import is_latin_text, join_wrapped
 from .errors import PaibanError
-from .importer import (BYLINE, CREDIT, Imported, check_nothing_lost, significant, summary,
-                       to_source)
+from .importer import (
+    BYLINE,
+    CREDIT,
+    Imported,
+    check_nothing_lost,
+    significant,
+    summary,
+    to_source,
+)
 
 # Paragraph roles by style name, as Word and WPS name the built-in styles (English
 # names in the file whatever the interface language, Chinese in some WPS files);
-# headings ("Heading 2", "标题 2") by level, see heading_role.
+# headings ("Heading 2", "标题 2") by level, see style_role.
 ROLES = {"title": "title", "标题": "title", "subtitle": "subtitle", "副标题": "subtitle",
          "quote": "quote", "intense quote": "quote", "引用": "quote", "明显引用": "quote",
          "caption": "caption", "题注": "caption"}
@@ -113,6 +120,7 @@ class Reader:
         if self.pending:
             self.fail("a picture without a caption",
                       "write the caption in the paragraph after the picture")
+        self.lead_of_a_story_without_sections()
         if not self.imported.headline:
             raise PaibanError("the document has no headline", self.path,
                               fix="give the headline the style Title or Heading 1")
@@ -138,9 +146,12 @@ class Reader:
         lines = [clean_spaces(line) for line in paragraph.text.split("\n")]
         lines = [line for line in lines if line]
         if pictures:
+            if lines and len(pictures) == 1:  # a picture and, below it, its caption
+                self.add_photo(join_lines(lines), pictures[0])
+                return
             if lines:
-                self.fail("text beside a picture",
-                          "put the picture in a paragraph of its own, its caption after it")
+                self.fail("text beside pictures", "put each picture in a paragraph of its "
+                          "own, its caption after it")
             if self.caption_before is not None:
                 self.add_photo(self.caption_before[0], pictures[0])
                 pictures = pictures[1:]
@@ -149,9 +160,7 @@ class Reader:
             return
         if not lines:
             return
-        text = ""
-        for line in lines:
-            text = join_wrapped(text, line)
+        text = join_lines(lines)
         if self.pending:
             if role in ("headline", "section", "subheading"):
                 self.fail("a picture without a caption",
@@ -163,6 +172,18 @@ class Reader:
             self.caption_before = text, lines, paragraph
         else:
             self.place(role, text, lines, paragraph)
+
+    def lead_of_a_story_without_sections(self):
+        """Without section headings the lead is the first paragraph; the others are
+        the body, not one long lead."""
+        imported = self.imported
+        if any(section["title"] for section in imported.sections) or len(imported.lead) < 2:
+            return
+        if not imported.sections:
+            imported.sections.append({"title": None, "subheading": "", "blocks": [],
+                                      "photos": []})
+        imported.sections[0]["blocks"][:0] = [("paragraph", text) for text in imported.lead[1:]]
+        del imported.lead[1:]
 
     def caption_is_text(self):
         """A Caption paragraph no picture followed is body text."""
@@ -323,6 +344,14 @@ def chinese_number(count):
     tens, ones = divmod(count, 10)
     return (CHINESE_NUMBERS[tens] if tens > 1 else "") + "十" + (
         CHINESE_NUMBERS[ones] if ones else "")
+
+
+def join_lines(lines):
+    """The lines of a paragraph (Word's line breaks) joined as wrapped lines are."""
+    text = ""
+    for line in lines:
+        text = join_wrapped(text, line)
+    return text
 
 
 def clean_spaces(line):

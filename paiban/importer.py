@@ -47,13 +47,14 @@ def line_text(line):
     The rule, from how a justified line is spread:
     - a space next to a Han character or a full-width mark is never text: the
       composer sets Han–Latin gaps, and the extraction's spacing is not copy;
-    - a line spread letter by letter shows it: a space between two characters neither
-      of which is Latin (Han characters, marks: nothing else puts one there), a run of
-      three or more single Latin characters one space apart ("U n i c o d e"), or
-      spaces between Latin characters of two widths (a word space is wider than the
-      letter spacing, so it shows as two or more spaces). There a single space between
-      Latin characters is letter spacing ("Unicod e", "head ings") and a wider one a
-      word space;
+    - a line spread letter by letter shows it: a space between two Han characters or
+      before a full-width mark (nothing else puts one there; after a mark its blank
+      half takes the spacing, and a space there may part two captions), a run of three
+      or more single Latin characters one space apart ("U n i c o d e"), or spaces
+      between Latin characters of two widths (a word space is wider than the letter
+      spacing, so it shows as two or more spaces). There a single space between Latin
+      characters is letter spacing ("Unicod e", "head ings") and a wider one a word
+      space;
     - in any other line a space between Latin characters is a word space.
     A word space at a line break comes back when the lines are joined (join_wrapped).
     """
@@ -63,7 +64,8 @@ def line_text(line):
     letters = spaced_letters(runs, latin)
     widths = {len(runs[i]) for i in latin}
     spread = letters or len(widths) > 1 and 1 in widths or any(
-        not is_latin_text(runs[i - 1][-1]) and not is_latin_text(runs[i + 1][0]) for i in gaps)
+        is_han(runs[i - 1][-1]) and is_han(runs[i + 1][0])
+        or not is_han(runs[i + 1][0]) and not is_latin_text(runs[i + 1][0]) for i in gaps)
     return "".join(
         " " if i in latin and not (spread and len(run) == 1) else "" if i in gaps else run
         for i, run in enumerate(runs))

@@ -4,7 +4,7 @@ from collections import Counter
 import copygen
 import pytest
 from conftest import SAMPLE_RAW
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from paiban.chars import is_han
@@ -139,6 +139,7 @@ def imported_paragraphs(paragraphs, **extraction):
 
 
 @settings(max_examples=200, deadline=None)
+@example(seed=5, count=3, latin_share=0.5, width=8, column_breaks=0, shortest_word=5)  # "p t ；"
 @given(seed=st.integers(0, 2 ** 32), count=st.integers(1, 6),
        latin_share=st.floats(0, 0.7), width=st.integers(8, 30),
        column_breaks=st.floats(0, 1), shortest_word=st.integers(2, 5))
@@ -459,7 +460,7 @@ def test_docx_list_numbers_are_written_as_the_list_shows_them(tmp_path):
     document.save(tmp_path / "l.docx")
     _, article = import_page(tmp_path, tmp_path / "l.docx")
     numbers = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
-    assert [t.text for t in article.lead] == [
+    assert [t.text for t in article.lead + article.sections[0].blocks] == [
         f"（{n}）{text}" for n, text in zip(numbers, items, strict=True)]
 
 
@@ -487,3 +488,26 @@ def test_a_feature_article_of_4500_characters_dense_in_latin_imports_whole():
     assert [(s.title.text, s.subheading.text) for s in article.sections] == headings
     assert [[b.text for b in s.blocks] for s in article.sections] == [
         copy[2 + 7 * n:9 + 7 * n] for n in range(5)]
+
+
+def test_docx_story_without_sections_has_a_one_paragraph_lead_and_captions_below_pictures(
+        tmp_path):
+    import docx
+    copy = copygen.paragraphs(12, 5, latin_share=0.2)
+    document = docx.Document()
+    document.add_heading("团结奋斗启新程", level=0)
+    for text in copy[:3]:
+        document.add_paragraph(text)
+    run = document.add_paragraph().add_run()
+    run.add_picture(str(picture(tmp_path / "a.png", (10, 120, 40))))
+    run.add_break()
+    run.add_text("委员们在会上发言。")  # the caption in the picture's own paragraph
+    for text in copy[3:]:
+        document.add_paragraph(text)
+    document.save(tmp_path / "n.docx")
+    _, article = import_page(tmp_path, tmp_path / "n.docx")
+    assert [t.text for t in article.lead] == copy[:1]
+    [section] = article.sections
+    assert section.title is None
+    assert [b.text for b in section.blocks] == copy[1:]
+    assert [p.caption.text for p in section.photos] == ["委员们在会上发言。"]
