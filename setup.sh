@@ -14,6 +14,9 @@ packages=(
   "fonts-noto-cjk=1:20220127+repack1-1"
   "fonts-noto-cjk-extra=1:20220127+repack1-1"
   "fonts-lxgw-wenkai=1.250+repack-1"
+  # Fallback faces: symbols and marks (DejaVu Sans), rare ideographs of CJK
+  # Extensions B–H (HanaMinA, HanaMinB, BabelStone Han).
+  "fonts-dejavu-core=2.37-6" "fonts-hanazono=20170904-2.1" "fonts-babelstone-han=15.0.5-2"
   "libgs-common=10.0.0~dfsg-11+deb12u9"   # default CMYK output profile for print PDFs
   # Pango and HarfBuzz shape and place every glyph: pinned like the fonts, and
   # checked at start by paiban/environment.py (SHAPING_LIBRARIES).

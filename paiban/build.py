@@ -225,7 +225,9 @@ def build_page(edition, page, fonts, target, strict, printing=None):
              "page_count": 0, "overset": False, "overset_characters": 0,
              "blank_lines": None, "short_lines": None, "cached": False, "changes": None,
              "fonts": {}, "errors": [f.as_dict() for f in findings if f.severity == "error"],
-             "warnings": [f.as_dict() for f in findings if f.severity == "warning"]}
+             "warnings": [f.as_dict() for f in findings if f.severity == "warning"],
+             "fallbacks": fonts.fallback_characters(
+                 (role, text.text) for _, role, text in preflight.styled_texts(page))}
     if placed is not None:
         document = render(edition, page, placed, fonts, printing)
         if printing:

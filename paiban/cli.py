@@ -221,14 +221,53 @@ def print_prepress(report):
 
 
 def command_fonts(args):
+    """The lock's roles and faces; with editions, the characters each page sets in
+    a face other than its role's own; with --chars, the face each role sets them in."""
+    if args.editions or args.chars:
+        return fonts_used(args.editions, args.chars)
     from .fonts import status
     rows = status()
+    first_fallback = next((row for row in rows if row["fallback"]), None)
     for row in rows:
+        if row is first_fallback:
+            print("fallback faces, tried in this order after a role's own chain:")
         print(f"{row['role']:<11} {row['state']:<17} {row['family']} "
               f"[{row['file']} #{row['index']}] ({row['package']})  {row['use']}")
+        if row["chain"]:
+            print(f"            tries: {' → '.join(row['chain'])}")
         if row["install"]:
             print(f"            install: {row['install']}")
     return 0 if all(row["state"] == "ok" for row in rows) else 1
+
+
+def fonts_used(paths, chars):
+    """`paiban fonts --chars …` and `paiban fonts <edition>`: exit 1 when a
+    character is in no face of its chain."""
+    from .fonts import Fonts
+    from .preflight import coverage, styled_texts
+    fonts, missing = Fonts(), 0
+    for char in dict.fromkeys(chars or ""):
+        if char.isspace():
+            continue
+        faces = {role: fonts.face_for(role, char) for role in fonts.text_roles}
+        missing += any(face is None for face in faces.values())
+        print(f"{char}  U+{ord(char):04X}  " + "  ".join(
+            f"{role}: {face.role.family if face else 'NO FACE'}"
+            for role, face in faces.items()))
+    for edition in editions(paths) if paths else []:
+        for page in edition.pages:
+            print(page.path)
+            used = fonts.fallback_characters((role, text.text)
+                                             for _, role, text in styled_texts(page))
+            for family, found in used.items():
+                print(f"  {family:<20} {' '.join(found)}  "
+                      f"({' '.join(f'U+{ord(c):04X}' for c in found)})")
+            if not used:
+                print("  every character is set in its role's own face")
+            for finding in coverage(page, fonts):
+                print(finding)
+                missing += 1
+    return 1 if missing else 0
 
 
 def parser():
@@ -269,7 +308,12 @@ def parser():
                        help="also preflight the print PDFs: PDF/X, colour, images, boxes")
     check.add_argument("-o", "--output", default="output")
     check.set_defaults(run=command_check)
-    fonts = commands.add_parser("fonts", help="font roles, files, checksums")
+    fonts = commands.add_parser(
+        "fonts", help="font roles, files, checksums; with editions or --chars, "
+                      "which face sets which character")
+    fonts.add_argument("editions", nargs="*",
+                       help="edition folders: per page, the characters set in fallback faces")
+    fonts.add_argument("--chars", help="characters: the face each role sets them in")
     fonts.set_defaults(run=command_fonts)
     return main
 

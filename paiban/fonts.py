@@ -4,14 +4,20 @@ Each role of the lock resolves to one face. Collections (.ttc) hold SC, TC, JP a
 faces; the locked face is extracted once with fonttools into a cache named after the
 file's checksum, and that extracted file is both what @font-face loads and what the
 metrics come from, so the widths the composer counts are the glyphs on the page.
+
+A role's chain is the role, the roles its ``fallback`` names, then the lock's shared
+``fallbacks`` (symbols, then rare ideographs). Every character is set by the first face
+of its chain that has it, in the PDF as in the composer's measures.
 """
 
 import hashlib
 import io
 import os
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import groupby
 from pathlib import Path
 
 import uharfbuzz
@@ -138,7 +144,17 @@ class Face:
         return None
 
 
+def line_of(path, key, value):
+    """The line of ``key = "value"`` (or of ``value`` in a list under ``key``) in the
+    lock, for errors."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return next((number for number, content in enumerate(lines, 1)
+                 if content.replace(" ", "").startswith(f"{key}=")
+                 and f'"{value}"' in content), None)
+
+
 def read_lock(path=LOCK):
+    """The roles of the lock, and the names of the shared fallback faces in order."""
     with open(path, "rb") as file:
         data = tomllib.load(file)
     roles = {}
@@ -154,13 +170,27 @@ def read_lock(path=LOCK):
                                   "package, version") from None
     for role in roles.values():
         if role.fallback and role.fallback not in roles:
-            text = Path(path).read_text(encoding="utf-8")
-            line = next((number for number, content in enumerate(text.splitlines(), 1)
-                         if content.replace(" ", "") == f'fallback="{role.fallback}"'), None)
             raise PaibanError(f"font role {role.name!r} falls back to unknown role "
-                              f"{role.fallback!r}", path, line,
+                              f"{role.fallback!r}", path,
+                              line_of(path, "fallback", role.fallback),
                               fix=f"use one of: {', '.join(roles)}")
-    return roles
+    fallbacks = data.get("fallbacks", [])
+    for name in fallbacks:
+        if name not in roles:
+            raise PaibanError(f"fallback face {name!r} is not a role of the lock", path,
+                              line_of(path, "fallbacks", name),
+                              fix=f"add [roles.{name}], or use one of: {', '.join(roles)}")
+    return roles, fallbacks
+
+
+def chain_names(roles, fallbacks, role):
+    """The roles tried for ``role``, in order: it, the roles its ``fallback`` names,
+    then the shared fallback faces."""
+    names = []
+    while role and role not in names:
+        names.append(role)
+        role = roles[role].fallback
+    return names + [name for name in fallbacks if name not in names]
 
 
 def extract(role):
@@ -188,56 +218,92 @@ class Fonts:
     """Every role of the lock, resolved to faces."""
 
     def __init__(self, lock=LOCK):
-        self.roles = read_lock(lock)
+        self.roles, self.fallbacks = read_lock(lock)
         self.faces = {}
         for name, role in self.roles.items():
             path = extract(role)
             self.faces[name] = Face(role, path)
         self.chosen = {}  # (role, character) -> face, the composer asks many times
 
+    @property
+    def text_roles(self):
+        """The roles text is set in; the others are only fallbacks."""
+        return [name for name in self.roles if name not in self.fallbacks]
+
     def chain(self, role):
-        """The faces tried for a role, in order: the role, then its fallbacks."""
+        """The faces tried for a role, in order: the role, the roles its ``fallback``
+        names, then the shared fallback faces."""
         if role not in self.faces:
             raise PaibanError(f"unknown font role {role!r}", LOCK,
                               fix=f"add [roles.{role}] to the lock, or use one of: "
                                   f"{', '.join(self.faces)}")
-        faces, seen = [], set()
-        while role and role not in seen:
-            seen.add(role)
-            faces.append(self.faces[role])
-            role = self.roles[role].fallback
-        return faces
+        return [self.faces[name] for name in chain_names(self.roles, self.fallbacks, role)]
 
     def face_for(self, role, char):
+        """The first face of the role's chain that has ``char``, or None. A private-use
+        character (U+E000…) means something only in the face it was typed for, so the
+        shared fallbacks, whose private-use glyphs are their own, never set one."""
         key = (role, char)
         if key not in self.chosen:
-            self.chosen[key] = next((face for face in self.chain(role) if face.covers(char)),
+            private = unicodedata.category(char) == "Co"
+            self.chosen[key] = next((face for face in self.chain(role) if face.covers(char)
+                                     and not (private and face.role.name in self.fallbacks)),
                                     None)
         return self.chosen[key]
 
     def advance(self, role, text):
-        face = self.face_for(role, text[0])
-        return face.advance(text) if face else float(len(text))
+        """Advance of ``text`` in em, each run measured in the face that sets it (a
+        word may mix faces as Pango sets it: ``a≒b`` takes ≒ from the symbols face)."""
+        total = 0.0
+        for face, run in groupby(text, lambda char: self.face_for(role, char)):
+            run = "".join(run)
+            total += face.advance(run) if face else float(len(run))
+        return total
 
     def ink_side(self, role, char):
         face = self.face_for(role, char)
         return face.ink_side(char) if face else None
 
+    def fallback_characters(self, texts):
+        """Which face set what, for ``texts`` ((role, text) pairs: what one page sets):
+        family → the characters a face other than their role's own set, in order of
+        code point; the faces in the lock's order."""
+        found = {}
+        for role, text in texts:
+            own = self.faces[role]
+            for char in text:
+                face = self.face_for(role, char)
+                if face is not None and face is not own and char != " ":
+                    found.setdefault(face, set()).add(char)
+        return {face.role.family: sorted(found[face]) for face in self.faces.values()
+                if face in found}
+
     def subset(self, characters):
-        """Every face cut down to ``characters`` (what one page sets), keeping all its
-        OpenType features; returns role → path of the subset face in the cache.
+        """The faces a page of ``characters`` needs, cut down to what each sets,
+        keeping all their OpenType features; returns role → path of the subset face in
+        the cache. Every text role's face is cut to the page's characters; a fallback
+        face only appears when it sets a character some text role lacks, cut to those
+        characters, so a page that sets nothing in it does not load or embed it.
 
         WeasyPrint subsets the faces it embeds too, but keeps glyph IDs, so a CJK face
         embeds its whole glyph table; starting from a face of a page's few hundred
         glyphs, what it embeds is that size. HarfBuzz subsets in milliseconds
         (fontTools's subsetter takes most of a second per CJK face).
         """
-        codes = sorted({ord(char) for char in characters})
-        key = hashlib.sha256(" ".join(map(str, codes)).encode()).hexdigest()[:16]
-        return {name: subset_face(face, codes, key) for name, face in self.faces.items()}
+        wanted = {name: set(characters) for name in self.text_roles}
+        for char in characters:
+            for role in self.text_roles:
+                face = self.face_for(role, char)
+                if face is not None and face.role.name in self.fallbacks:
+                    wanted.setdefault(face.role.name, set()).add(char)
+        return {name: subset_face(face, wanted[name]) for name, face in self.faces.items()
+                if name in wanted}
 
 
-def subset_face(face, codes, key):
+def subset_face(face, characters):
+    """``face`` cut down to ``characters``, cached under its checksum and theirs."""
+    codes = sorted({ord(char) for char in characters})
+    key = hashlib.sha256(" ".join(map(str, codes)).encode()).hexdigest()[:16]
     target = cache_dir() / "subsets" / f"{face.role.sha256[:16]}-{face.role.index}-{key}.otf"
     if not target.is_file():
         request = uharfbuzz.SubsetInput()
@@ -250,9 +316,12 @@ def subset_face(face, codes, key):
 
 
 def status(lock=LOCK):
-    """One row per role for `paiban fonts`: file, checksum state, install hint."""
+    """One row per role for `paiban fonts`: file, checksum state, install hint, and
+    for a text role the roles it tries; the shared fallback faces last, in order."""
     rows = []
-    for role in read_lock(lock).values():
+    roles, fallbacks = read_lock(lock)
+    text_roles = [role for name, role in roles.items() if name not in fallbacks]
+    for role in text_roles + [roles[name] for name in fallbacks]:
         if not role.installed:
             state = "missing"
         else:
@@ -260,5 +329,8 @@ def status(lock=LOCK):
         rows.append({"role": role.name, "use": role.use, "family": role.family,
                      "file": str(role.file), "index": role.index, "state": state,
                      "package": f"{role.package}={role.version}",
-                     "install": role.install_hint() if state != "ok" else ""})
+                     "install": role.install_hint() if state != "ok" else "",
+                     "fallback": role.name in fallbacks,
+                     "chain": [] if role.name in fallbacks
+                     else chain_names(roles, fallbacks, role.name)})
     return rows

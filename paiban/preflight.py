@@ -34,13 +34,20 @@ class Finding:
         return asdict(self)
 
 
+def styled_texts(page):
+    """(kind, font role, text) for every text of the page, the running head's
+    furniture included: what the coverage check and the fallback report read."""
+    furniture = [("header", Text(name, 1)) for name in [page.title, *page.editors.values()]]
+    for kind, text in list(page.article.elements()) + furniture:
+        yield kind, STYLES[kind][0], text
+
+
 def coverage(page, fonts):
-    """One error per character (and element kind) no face of its chain covers."""
+    """One error per character (and element kind) no face of its chain covers: the
+    chain ends in the lock's fallback faces (symbols, rare ideographs), so what is
+    left is in no locked face at all."""
     findings, seen = [], set()
-    elements = list(page.article.elements())
-    furniture = [page.title, *page.editors.values()]
-    for kind, text in elements + [("header", Text(name, 1)) for name in furniture]:
-        role = STYLES[kind][0]
+    for kind, role, text in styled_texts(page):
         for char in text.text:
             if char.isspace() or (char, role) in seen:
                 continue
@@ -52,7 +59,8 @@ def coverage(page, fonts):
                     "error", str(page.path), text.line,
                     f"character '{char}' (U+{ord(char):04X} {name}) is in no font of "
                     f"the {kind} chain ({chain})",
-                    "replace the character, or add a face that covers it to "
+                    "replace the character (a rare one in a name: ask the desk for "
+                    "another form), or add a face that covers it to `fallbacks` in "
                     "fonts/fonts.lock.toml"))
     return findings
 
