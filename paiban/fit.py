@@ -180,9 +180,8 @@ def section_items(composer, section, width, capacity):
 
 @dataclass
 class PhotoRows:
-    """Photos in rows across a photo area ``span`` base columns wide, each photo
-    its own span (the editor's ``columns``, else the area's share), captions below."""
-    span: int
+    """Photos in rows across a photo area, each photo its own span (the editor's
+    ``columns``, else the area's share), captions below."""
     spans: list          # per photo, base columns
     rows: list           # per row, the indices of its photos
     caption_sizes: list  # per photo, pt, so that its caption measure is whole characters
@@ -276,7 +275,7 @@ def photo_rows(composer, photos, area_span, per_row, warn_ppi):
         captions.append(composer.lines(photo.caption.text, "caption", width, sizes[-1]))
     caption_lines = [max(math.ceil((len(captions[n]) * caption_height + 4) / geometry.pitch)
                          for n in row) for row in rows]
-    return PhotoRows(area_span, spans, rows, sizes, captions, caption_lines, frames)
+    return PhotoRows(spans, rows, sizes, captions, caption_lines, frames)
 
 
 @dataclass

@@ -191,3 +191,26 @@ def test_a_photo_set_larger_than_its_pixels_fill_is_warned_on_the_proof(tmp_path
     printed = build(folder, fonts, tmp_path / "out", output="print")
     (error,) = printed["errors"]
     assert error["line"] == PHOTO_LINE and "ppi" in error["message"]
+
+
+def test_a_photo_turned_by_its_exif_orientation_is_cropped_as_it_is_seen(tmp_path, fonts):
+    """A camera stores a picture sideways with an EXIF orientation. Frame and crop are
+    worked out on the picture as seen, on the proof and in print: the same part of
+    coffee.jpg shows whether it is stored upright or turned."""
+    from PIL import Image
+    upright = tmp_path / "upright"
+    photo_edition(upright, real_photo("coffee.jpg", upright), "aspect=1:1 focus=90%,50%")
+    turned = tmp_path / "turned"
+    photo_edition(turned, real_photo("coffee.jpg", turned), "aspect=1:1 focus=90%,50%")
+    path = turned / "photos" / "coffee.jpg"
+    with Image.open(path) as image:
+        sideways = image.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # turn 90° clockwise to show
+    sideways.save(path, quality=92, exif=exif)
+    (expected,) = placed_images(build(upright, fonts, tmp_path / "out")["pdf"])
+    for output in (None, "print"):
+        entry = build(turned, fonts, tmp_path / "out", output=output)
+        (image,) = placed_images(entry["pdf"])
+        assert image["pixels"] == (600, 400)
+        assert image["seen"] == pytest.approx(expected["seen"], abs=0.005)
