@@ -224,6 +224,7 @@ class Fonts:
             path = extract(role)
             self.faces[name] = Face(role, path)
         self.chosen = {}  # (role, character) -> face, the composer asks many times
+        self.advances = {}  # (role, text) -> em
 
     @property
     def text_roles(self):
@@ -254,11 +255,14 @@ class Fonts:
     def advance(self, role, text):
         """Advance of ``text`` in em, each run measured in the face that sets it (a
         word may mix faces as Pango sets it: ``a≒b`` takes ≒ from the symbols face)."""
-        total = 0.0
-        for face, run in groupby(text, lambda char: self.face_for(role, char)):
-            run = "".join(run)
-            total += face.advance(run) if face else float(len(run))
-        return total
+        key = (role, text)
+        if key not in self.advances:
+            total = 0.0
+            for face, run in groupby(text, lambda char: self.face_for(role, char)):
+                run = "".join(run)
+                total += face.advance(run) if face else float(len(run))
+            self.advances[key] = total
+        return self.advances[key]
 
     def ink_side(self, role, char):
         face = self.face_for(role, char)
