@@ -11,6 +11,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from paiban.build import check_page
+from paiban.chars import is_han
 from paiban.cli import main
 from paiban.errors import PaibanError
 from paiban.fonts import LOCK, Fonts
@@ -111,6 +112,13 @@ def test_a_fallback_character_sits_on_its_line_at_the_line_size(rare_build):
         baselines = {round(c["origin"][1], 2) for span in spans for c in span["chars"]}
         sizes = {round(span["size"], 2) for span in spans}
         assert len(baselines) == 1 and len(sizes) == 1, (text, baselines, sizes)
+        # Every ideograph, Noto's or a fallback's, advances one em plus the line's
+        # spacing: the same step from one to the next.
+        chars = [c for span in spans for c in span["chars"]]
+        steps = [b["origin"][0] - a["origin"][0] for a, b in zip(chars, chars[1:])
+                 if is_han(a["c"]) and is_han(b["c"])]
+        assert steps and max(steps) - min(steps) < 0.05, (text, steps)
+        assert min(steps) >= sizes.pop() - 0.01
     # Body lines, with and without fallback characters, on one baseline grid.
     geometry = placed.geometry
     body = [line for line in set_lines(entry["pdf"], placed) if line.size == geometry.body_size]
