@@ -79,7 +79,7 @@ def check_page(edition, page, fonts, strict=False, printing=None):
     if any(f.severity == "error" for f in findings):
         return findings, None
     placed = fit_page(page, fonts, GEOMETRIES[edition.paper_size], edition.composition,
-                      edition.printing.warn_ppi)
+                      edition.printing.warn_ppi, paper=edition.paper)
     findings += preflight.overset(page, placed)
     findings += preflight.resolution(edition, page, placed, printing or edition.printing,
                                      proof=not printing)
@@ -238,6 +238,7 @@ def build_page(edition, page, fonts, target, strict, printing=None):
             data = pdf_bytes(document, edition, page)
         entry.update(page_count=len(document.pages), overset=bool(placed.overset),
                      overset_characters=sum(o.characters for o in placed.overset),
+                     holds_characters=placed.holds,
                      blank_lines=placed.blank_lines, fonts=embedded_fonts(data),
                      # composed lines set ragged: no justification within the bounds
                      short_lines=sum(getattr(getattr(item, "payload", item), "short", False)

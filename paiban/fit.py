@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from . import cjk
-from .model import PullQuote
+from .model import PullQuote, Text
 from .printing import PrintSettings
 
 # Type styles: role in the font lock, size and line height in points.
@@ -38,7 +38,17 @@ STYLE_SETTINGS = {
     "quote": {"indent": 0.0, "justified": False},  # centred, one verse a line
 }
 HEADLINE_MAX = 48.0
-LEAD_COLUMNS = (4, 3)  # preferred first
+# Floors: what is too long is overset, never set smaller than these.
+HEADLINE_MIN = STYLES["subtitle"][1]  # a headline smaller than its subtitle reads as one
+QUOTE_MIN = STYLES["lead"][1]         # a pull quote stays larger than the body around it
+# The share of the type area's lines the headline block and the lead may take at most,
+# so that the sections keep room whatever the copy.
+HEADLINE_SHARE = 1 / 4
+LEAD_SHARE = 1 / 3
+INDENT = 0.12  # components.css indents headline lines, subtitle and byline this much
+LEAD_COLUMNS = (4, 3)  # across the page, preferred first
+LEAD_MIN_LINES = 3  # in each lead column, or the lead takes fewer columns
+SHOWN = 12  # characters of overset copy quoted in the report
 PHOTO_RATIO = (0.5, 0.8)  # frame height / width, widened to take a photo's own shape
 OWN_RATIO = (1 / 3, 1.5)  # the widest that widening goes
 PORTRAIT_FOCUS = (0.5, 1 / 3)  # heads sit in the upper third of a portrait
@@ -64,9 +74,17 @@ class Frame:
 
 @dataclass
 class Overset:
+    """Copy that is not on the page: ``characters`` of a ``block`` from source
+    ``line``, beginning with ``start``. The records of one cut (a section's text from
+    where it stops, and the sections after it) share a ``cut`` number; a one-line
+    element cut at the end of its line says how many characters the line holds
+    (``room``)."""
     block: str
     line: int
     characters: int
+    start: str = ""
+    cut: int = 0
+    room: int | None = None
 
 
 @dataclass
@@ -76,6 +94,7 @@ class PlacedPage:
     overset: list
     warnings: list
     blank_lines: int  # body-line slots of a base column left blank by the bands
+    holds: int = 0    # characters of copy set on the page
 
 
 class Composer:
@@ -103,14 +122,27 @@ class Composer:
                 rules=replace(self.rules, **STYLE_SETTINGS.get(style, {})))
         return self.cache[key]
 
-    def fitting_size(self, texts, style, width_pt):
+    def fitting_size(self, texts, style, width_pt, floor=0.0):
         """The style's size, or smaller so that the longest text sets on one line
-        (its closing mark squeezed to half width)."""
+        (its closing mark squeezed to half width), but not below ``floor``: there
+        the text breaks into more lines instead."""
         role, size, _ = self.style(style)
         longest = max(sum(self.fonts.advance(role, char) for char in text)
                       - (0.5 if self.fonts.ink_side(role, text[-1]) else 0)
                       for text in texts)
-        return min(size, math.floor(2 * width_pt / longest) / 2)
+        return max(floor, min(size, math.floor(2 * width_pt / longest) / 2))
+
+    def fitting_characters(self, text, style, measure, size=None, tracking=0.0):
+        """How many leading characters of ``text`` set on one line ``measure``
+        points wide, at ``size`` with ``tracking`` points of letter-spacing."""
+        role, style_size, _ = self.style(style)
+        size = size or style_size
+        used = 0.0
+        for count, char in enumerate(text):
+            used += self.fonts.advance(role, char) * size + tracking
+            if used > measure + 0.01:
+                return count
+        return len(text)
 
 
 @dataclass
@@ -149,17 +181,27 @@ def section_items(composer, section, width, capacity):
     """The section's body lines and pull quotes, composed at ``width``; text beyond
     ``capacity`` lines (more than the band could ever hold) is not composed but
     counted, as one item too tall for any column, so that it is reported as overset
-    however large the copy is."""
+    however large the copy is. A pull quote is sized so that each verse sets on one
+    line, but not below QUOTE_MIN: a longer verse breaks."""
     geometry = composer.geometry
     _, _, quote_height = composer.style("quote")
-    per_line = round(width / geometry.char)
+    per_line = 2 * round(width / geometry.char)  # at most: Latin sets about two an em
     items, used, rest = [], 0, None
+
+    def not_composed(kind, line, text, characters):
+        nonlocal rest
+        rest = rest or Item(capacity + 1, "rest", text[:SHOWN], kind, line, 0)
+        rest.characters += characters
+
     for block in section.blocks:
         if isinstance(block, PullQuote):
             if used > capacity:
+                not_composed("pull quote", block.line, block.lines[0].text,
+                             sum(len(t.text) for t in block.lines))
                 continue
             quote_width = width
-            size = composer.fitting_size([t.text for t in block.lines], "quote", quote_width)
+            size = composer.fitting_size([t.text for t in block.lines], "quote", quote_width,
+                                         QUOTE_MIN)
             lines = [line for text in block.lines
                      for line in composer.lines(text.text, "quote", quote_width, size)]
             leading = quote_height * size / composer.style("quote")[1]
@@ -170,8 +212,7 @@ def section_items(composer, section, width, capacity):
             continue
         room = max(0, capacity - used + 1) * per_line
         if len(block.text) > room:
-            rest = rest or Item(capacity + 1, "rest", None, "paragraph", block.line, 0)
-            rest.characters += len(block.text) - room
+            not_composed("paragraph", block.line, block.text[room:], len(block.text) - room)
         for line in composer.lines(block.text[:room], "body", width) if room else []:
             items.append(Item(1, "line", line, "paragraph", block.line, len(line.text)))
             used += 1
@@ -310,6 +351,10 @@ class BandOption:
 HEADING_LINES = 2
 OVERSET_COST = 1e6
 MIN_LINES_UNDER_PHOTO = 3
+MIN_CUT_LINES = 3  # a band cut at the foot of the page keeps this many body lines at least
+# The banner's title box: padding and margin, and letter-spacing (components.css).
+BANNER_BOX = 32.0
+BANNER_TRACKING = 2.0
 
 
 def blank_lines(option, heights):
@@ -348,123 +393,307 @@ def band_options(composer, section, photos_left, limit, warn_ppi):
                                 photo_lines, photos_left, 0, 0.0)
             under = photo_span // column_span
             body = max(photo_lines, math.ceil((text + under * photo_lines) / count))
-            while body <= limit and flow(items, option.column_heights(body))[1]:
+            while body <= limit - HEADING_LINES and flow(items, option.column_heights(body))[1]:
                 body += 1
-            overset = body > limit
+            overset = body > limit - HEADING_LINES
             if overset:  # as tall as the page allows; the rest is reported
                 body = limit - HEADING_LINES
-            if body < photo_lines or \
+            if body < max(0, photo_lines) or \
                     photo_lines and 0 < body - photo_lines < MIN_LINES_UNDER_PHOTO:
                 continue
             option.body = body
             option.cost = blank_lines(option, option.column_heights()) * chars \
                 / geometry.column_chars + 0.2 * abs(chars - geometry.column_chars) \
-                + (OVERSET_COST if overset else 0)
+                + (OVERSET_COST + sum(item.characters for item in flow(
+                    items, option.column_heights())[1]) if overset else 0)
             if option.height not in best or option.cost < best[option.height].cost:
                 best[option.height] = option
     return list(best.values())
 
 
-def choose(option_sets, available, geometry):
-    """One option per band, filling ``available`` lines with the fewest blank slots.
-
-    Dynamic programming over lines used: cost of the bands so far, by height.
-    """
+def prefix_states(option_sets, available):
+    """For each number of leading bands, their cheapest options by lines used (at
+    most ``available``), leaving out settings that overset: dynamic programming
+    over lines used."""
     best = {0: (0.0, ())}
+    states = [best]
     for options in option_sets:
         step = {}
         for used, (cost, picked) in best.items():
             for option in options:
                 total = used + option.height
                 value = cost + option.cost
-                if total <= available and (total not in step or value < step[total][0]):
+                if option.cost < OVERSET_COST and total <= available \
+                        and (total not in step or value < step[total][0]):
                     step[total] = (value, picked + (option,))
         best = step
+        states.append(best)
+    return states
+
+
+def choose(option_sets, available, geometry):
+    """One option per band, filling ``available`` lines with the fewest blank
+    slots; None if the bands cannot all be set in full."""
+    best = prefix_states(option_sets, available)[-1]
     if not best:
         return None
     used = min(best, key=lambda u: best[u][0] + (available - u) * geometry.columns)
     return best[used][1]
 
 
-def fit_page(page, fonts, geometry, rules=cjk.Settings(), warn_ppi=PrintSettings.warn_ppi):
+def cut_at_the_foot(composer, sections, option_sets, available, warn_ppi):
+    """When the sections do not all fit: the most leading bands that fit in full,
+    set as compactly as they go, then the next band cut to the lines left (its
+    heading and at least MIN_CUT_LINES). Returns the options and the cut band's
+    section as set; the sections after it are not placed."""
+    states = prefix_states(option_sets, available)
+    for count in reversed(range(len(sections))):
+        room = [used for used in states[count]
+                if available - used >= HEADING_LINES + MIN_CUT_LINES]
+        if not room:
+            continue
+        used = min(room)
+        section, options = section_options(composer, sections[count], count % 2 == 1,
+                                           available - used, warn_ppi)
+        if options:
+            return states[count][used][1] + (min(options, key=lambda o: o.cost),), section
+    return (), None
+
+
+def section_options(composer, section, photos_left, limit, warn_ppi):
+    """A section's band options at most ``limit`` lines high, and the section as
+    they set it: with all its photos or, where no setting of them fits, with as many
+    leading ones as do (found by bisection; the rest are overset)."""
+    def attempt(count):
+        trial = replace(section, photos=section.photos[:count])
+        return trial, band_options(composer, trial, photos_left, limit, warn_ppi)
+
+    most = (composer.geometry.columns - 1) * (limit // 2)  # a photo takes 2 lines at least
+    high = min(len(section.photos), most)
+    found = attempt(high)
+    if found[1] or not high:
+        return found
+    low, found = 0, attempt(0)
+    while high - low > 1:
+        middle = (low + high) // 2
+        trial = attempt(middle)
+        if trial[1]:
+            low, found = middle, trial
+        else:
+            high = middle
+    return found
+
+
+def fit_page(page, fonts, geometry, rules=cjk.Settings(), warn_ppi=PrintSettings.warn_ppi,
+             paper=""):
     """Place ``page`` on ``geometry``: frames, overset and warnings. No photo gets a
-    frame larger than its pixels fill at ``warn_ppi``."""
+    frame larger than its pixels fill at ``warn_ppi``. Nothing is placed outside
+    the type area or over another frame: what does not fit is overset. ``paper`` is
+    the paper's name, for the running head."""
     composer = Composer(fonts, geometry, rules)
     article = page.article
     pitch, width = geometry.pitch, geometry.type_width
     frames, overset, warnings = [], [], []
     y = 0.0
 
-    frames.append(Frame("header", 0, y, width, 3 * pitch))
+    frames.append(running_head(composer, page, paper, overset))
     y += 3 * pitch
-
-    size = headline_size(fonts, article.headline, width)
-    line_height = math.ceil(size * 1.2 / pitch) * pitch
-    for index, text in enumerate(article.headline):
-        frames.append(Frame("headline", 0, y, width, line_height, text=text.text,
-                            size=size, source_line=text.line,
-                            style="left" if index % 2 == 0 else "right"))
-        y += line_height
+    y = place_headline(composer, article.headline, y,
+                       math.floor(geometry.lines * HEADLINE_SHARE), frames, overset)
     for name, lines in (("subtitle", 2), ("byline", 1)):
         text = getattr(article, name)
         if text:
-            frames.append(Frame(name, 0, y, width, lines * pitch, text=text.text,
-                                style=name, source_line=text.line))
+            frames.append(one_line(composer, name, text, y, lines, width * (1 - INDENT),
+                                   overset))
             y += lines * pitch
     y += pitch
 
     if article.lead:
-        y = place_lead(composer, article.lead, frames, y)
+        y = place_lead(composer, article.lead, frames, y,
+                       math.floor(geometry.lines * LEAD_SHARE), overset)
 
     foot = pitch if article.credit else 0
     available = round((geometry.type_height - y - foot) / pitch)
-    option_sets = [band_options(composer, section, index % 2 == 1, available, warn_ppi)
-                   for index, section in enumerate(article.sections)]
+    sections, option_sets = [], []
+    for index, section in enumerate(article.sections):
+        placed, options = section_options(composer, section, index % 2 == 1, available,
+                                          warn_ppi)
+        sections.append(placed)
+        option_sets.append(options)
     combo = choose(option_sets, available, geometry)
-    if combo is None:  # overset: the smallest setting of each band, cut at the foot
-        combo = [min(options, key=lambda o: o.height) for options in option_sets]
-    blank = 0
-    for section, option in zip(article.sections, combo):
-        body = min(option.body, available - HEADING_LINES)
-        blank += place_section(composer, section, option, y, body, frames, overset)
-        available -= HEADING_LINES + body
-        y += (HEADING_LINES + body) * pitch
+    if combo is None:
+        combo, cut = cut_at_the_foot(composer, sections, option_sets, available, warn_ppi)
+        if cut:
+            sections[len(combo) - 1] = cut
+    blank, tail = 0, 0
+    for original, section, option in zip(article.sections, sections, combo):
+        before = len(overset)
+        blank += place_section(composer, section, option, y, frames, overset)
+        overset += photos_left_out(original, section)
+        tail = next((o.cut for o in overset[before:] if o.cut), 0)
+        y += option.height * pitch
+        available -= option.height
+    dropped = article.sections[len(combo):]
+    for section in dropped:  # overset whole, as the end of the last band's cut
+        overset += section_overset(section, tail or dropped[0].line)
     blank += max(0, available) * geometry.columns
     if article.credit:
-        frames.append(Frame("credit", 0, geometry.type_height - pitch, width, pitch,
-                            text=article.credit.text, source_line=article.credit.line))
+        frames.append(one_line(composer, "credit", article.credit, geometry.type_height - pitch,
+                               1, width, overset))
     for frame in frames:
         for line in frame.lines:
             if isinstance(line, cjk.Line) and line.overfull:
                 warnings.append(f"line {frame.source_line}: overfull line '{line.text}'")
-    return PlacedPage(geometry, frames, overset, warnings, blank)
+    copy = sum(len(text.text) for text in article.texts())
+    return PlacedPage(geometry, frames, overset, warnings, blank,
+                      copy - sum(o.characters for o in overset))
 
 
-def headline_size(fonts, headline, width):
-    longest = max((sum(fonts.advance("song_heavy", c) for c in t.text) for t in headline),
-                  default=1)
-    return min(HEADLINE_MAX, math.floor(width * 0.6 / longest))
+EDITOR_LABELS = {"editor": "责任编辑：", "art_editor": "美术编辑：", "proofreader": "校对："}
+ISSUE_ZONE = 26  # header characters kept for the date and issue ("2023年12月31日 星期日　第…期")
 
 
-def place_lead(composer, lead, frames, y):
-    """The lead in three or four columns across the page, whichever leaves its
-    columns most even, above a rule."""
+def running_head(composer, page, paper, overset):
+    """The running head (报眉) three body lines high: the paper's name from the left
+    up to the date and issue, which start at 30% of the width; the page number and
+    title from the right up to them; the editors below, from the right up to the
+    paper's name. What does not fit its zone is overset, never set over its
+    neighbour (components.css places the parts)."""
+    geometry = composer.geometry
+    width, char = geometry.type_width, geometry.char
+    issue = 0.3 * width
+    editors = "　".join(label + page.editors[role] for role, label in EDITOR_LABELS.items()
+                       if page.editors.get(role))
+    folio = len(f"第{page.number}版　")
+    parts = []
+    for what, text, style, measure, tracking in (
+            ("paper name (edition.yaml 'paper:')", paper, "masthead", issue - char, 2.0),
+            ("page title (front matter 'title:')", page.title, "header",
+             width - issue - (ISSUE_ZONE + folio + 1) * char - 12, 0.0),
+            ("editors (front matter 'editors:')", editors, "body", width - issue - char,
+             0.0)):
+        count = composer.fitting_characters(text, style, measure, tracking=tracking)
+        if count < len(text):
+            overset.append(Overset(what, 1, len(text) - count, text[count:count + SHOWN],
+                                   room=count))
+        parts.append(text[:count])
+    return Frame("header", 0, 0, width, 3 * geometry.pitch, text=parts[0], style=parts[1],
+                 lines=parts[2:])
+
+
+def place_headline(composer, headline, y, limit, frames, overset):
+    """The headline lines, a frame each, alternately to the left and the right: at
+    the size that fits the longest in 60% of the width (at most HEADLINE_MAX),
+    smaller where the lines would take more than ``limit`` body lines, never below
+    HEADLINE_MIN. Lines beyond ``limit`` and the end of a line too long for its
+    measure are overset."""
+    geometry = composer.geometry
+    width = geometry.type_width
+    longest = max((sum(composer.fonts.advance("song_heavy", c) for c in t.text)
+                   for t in headline), default=1)
+    size = max(HEADLINE_MIN, min(HEADLINE_MAX, math.floor(width * 0.6 / longest)))
+
+    def lines(size):
+        return math.ceil(size * 1.2 / geometry.pitch)
+    while size > HEADLINE_MIN and len(headline) * lines(size) > limit:
+        size -= 1
+    shown = headline[:limit // lines(size)]
+    for index, text in enumerate(shown):
+        count = composer.fitting_characters(text.text, "headline", width * (1 - INDENT), size)
+        if count < len(text.text):
+            overset.append(Overset("headline", text.line, len(text.text) - count,
+                                   text.text[count:count + SHOWN], room=count))
+        frames.append(Frame("headline", 0, y, width, lines(size) * geometry.pitch,
+                            text=text.text[:count], size=size, source_line=text.line,
+                            style="left" if index % 2 == 0 else "right"))
+        y += lines(size) * geometry.pitch
+    cut = headline[len(shown)].line if len(shown) < len(headline) else 0
+    overset += [Overset("headline", text.line, len(text.text), text.text[:SHOWN], cut)
+                for text in headline[len(shown):]]
+    return y
+
+
+def one_line(composer, style, text, y, lines, measure, overset):
+    """A frame across the type area ``lines`` body lines high for a one-line element
+    (subtitle, byline, credit) with what of it fits ``measure``; the rest is
+    overset, never wrapped onto what follows."""
+    geometry = composer.geometry
+    count = composer.fitting_characters(text.text, style, measure)
+    if count < len(text.text):
+        overset.append(Overset(style, text.line, len(text.text) - count,
+                               text.text[count:count + SHOWN], room=count))
+    return Frame(style, 0, y, geometry.type_width, lines * geometry.pitch,
+                 text=text.text[:count], style=style, source_line=text.line)
+
+
+def lead_layouts(geometry):
+    """Where the lead's columns may go, best first, as (left edges, width): three or
+    four columns across the page, then fewer on the base grid, two base columns
+    wide, then one."""
+    width, gutter = geometry.type_width, 2 * geometry.char
+    for count in LEAD_COLUMNS:
+        column = (width - (count - 1) * gutter) / count
+        yield [n * (column + gutter) for n in range(count)], column
+    for span in (2, 1):
+        for count in range(min(LEAD_COLUMNS) - 1, 0, -1):
+            yield [geometry.span(n * span, span)[0] for n in range(count)], \
+                geometry.span(0, span)[1]
+
+
+def lead_lines(composer, lead, measure, capacity):
+    """The lead composed at ``measure`` as (line, source line), up to a little
+    over ``capacity`` lines; and the copy beyond that, not composed, as an Overset."""
+    per_line = 2 * max(1, round(measure / composer.style("lead")[1]))  # Latin sets ~2 a em
+    lines, rest = [], None
+    for paragraph in lead:
+        room = 0 if rest else max(0, capacity + 1 - len(lines)) * per_line
+        if len(paragraph.text) > room:
+            rest = rest or Overset("lead", paragraph.line, 0,
+                                   paragraph.text[room:room + SHOWN])
+            rest.characters += len(paragraph.text) - room
+        lines += [(line, paragraph.line) for line in
+                  (composer.lines(paragraph.text[:room], "lead", measure) if room else [])]
+    return lines, rest
+
+
+def place_lead(composer, lead, frames, y, limit, overset):
+    """The lead above a rule, in three or four columns across the page, whichever
+    leaves them most even; a lead too short to give each column LEAD_MIN_LINES
+    lines takes fewer, narrower columns (down to one base column). Columns are
+    balanced; what does not fit in ``limit`` body lines is overset."""
     geometry = composer.geometry
     _, size, line_height = composer.style("lead")
+    most = max(1, math.floor((limit - 1) * geometry.pitch / line_height))
     settings = []
-    for count in LEAD_COLUMNS:
-        column_width = (geometry.type_width - (count - 1) * 2 * geometry.char) / count
+    for lefts, column_width in lead_layouts(geometry):
         measure = math.floor(column_width / size) * size
-        lines = [(line, paragraph.line) for paragraph in lead
-                 for line in composer.lines(paragraph.text, "lead", measure)]
-        per_column = math.ceil(len(lines) / count)
-        settings.append((per_column * count - len(lines), count, column_width, measure,
-                         lines, per_column))
-    _, count, column_width, measure, lines, per_column = min(settings, key=lambda s: s[0])
-    for column in range(count):
-        chunk = lines[column * per_column:(column + 1) * per_column]
-        x = column * (column_width + 2 * geometry.char)
-        frames.append(Frame("lead", x, y, measure, per_column * line_height,
+        lines, rest = lead_lines(composer, lead, measure, len(lefts) * most)
+        per_column = min(most, math.ceil(len(lines) / len(lefts)))
+        held = per_column * len(lefts)
+        lost = sum(len(line.text) for line, _ in lines[held:]) + (rest.characters if rest else 0)
+        settings.append(((lost, held - min(held, len(lines))),  # overset, then unevenness
+                         lefts, measure, lines, rest, per_column))
+    across = [s for s in settings[:len(LEAD_COLUMNS)]
+              if len(s[3]) >= LEAD_MIN_LINES * len(s[1])]
+    narrower = [s for s in settings[len(LEAD_COLUMNS):]
+                if len(s[3]) >= LEAD_MIN_LINES * len(s[1])]
+    _, lefts, measure, lines, rest, per_column = (
+        min(across, key=lambda s: s[0]) if across
+        else narrower[0] if narrower else settings[-1])
+    placed = lines[:per_column * len(lefts)]
+    if len(placed) < len(lines):
+        first, line = lines[len(placed)]
+        overset.append(Overset("lead", line, sum(len(l.text) for l, _ in lines[len(placed):]),
+                               first.text[:SHOWN], cut=line))
+    if rest:
+        rest.cut = overset[-1].cut if len(placed) < len(lines) else rest.line
+        overset.append(rest)
+    short, long = divmod(len(placed), len(lefts))  # balanced: the first columns one longer
+    start = 0
+    for column, x in enumerate(lefts):
+        chunk = placed[start:start + short + (column < long)]
+        start += len(chunk)
+        frames.append(Frame("lead", x, y, measure, len(chunk) * line_height,
                             lines=[line for line, _ in chunk], style="lead", size=size,
                             line_height=line_height,
                             source_line=chunk[0][1] if chunk else 0))
@@ -474,14 +703,36 @@ def place_lead(composer, lead, frames, y):
     return y + height * geometry.pitch
 
 
-def place_section(composer, section, option, y, body, frames, overset):
-    """Place a section band ``body`` lines high; returns the blank line slots it leaves."""
+def banner_texts(composer, section, overset):
+    """A section's title and subheading, what of them fits on the banner's one line
+    (the title in its box, then the subheading); the rest is overset."""
+    geometry = composer.geometry
+    texts, measure = [], geometry.type_width - BANNER_BOX
+    for text, style, tracking in ((section.title, "banner", BANNER_TRACKING),
+                                  (section.subheading, "subheading", 0.0)):
+        if not text:
+            texts.append("")
+            continue
+        count = composer.fitting_characters(text.text, style, measure, tracking=tracking)
+        if count < len(text.text):
+            overset.append(Overset(style, text.line, len(text.text) - count,
+                                   text.text[count:count + SHOWN], room=count))
+        texts.append(text.text[:count])
+        size = composer.style(style)[1]
+        measure -= sum(composer.fonts.advance(composer.style(style)[0], c) * size + tracking
+                       for c in texts[-1])
+    return texts
+
+
+def place_section(composer, section, option, y, frames, overset):
+    """Place a section band as ``option`` sets it; returns the blank line slots it
+    leaves. Text the band cannot hold is overset from where it stops."""
     geometry = composer.geometry
     pitch = geometry.pitch
+    body = option.body
+    title, subheading = banner_texts(composer, section, overset)
     frames.append(Frame("banner", 0, y, geometry.type_width, HEADING_LINES * pitch,
-                        text=section.title.text if section.title else "",
-                        source_line=section.line,
-                        style=section.subheading.text if section.subheading else ""))
+                        text=title, source_line=section.line, style=subheading))
     top = y + HEADING_LINES * pitch
     heights = option.column_heights(body)
     columns, left = flow(option.items, heights)
@@ -496,12 +747,42 @@ def place_section(composer, section, option, y, body, frames, overset):
         frames.append(Frame("column", x, column_top, width, height * pitch,
                             lines=list(column), source_line=section.line))
     for item in left:
-        overset.append(Overset(item.block, item.line, item.characters))
+        overset.append(Overset(item.block, item.line, item.characters, item_start(item),
+                               cut=left[0].line))
     if option.photos:
         place_photos(composer, section, option, top, min(body, option.photo_lines),
                      frames, overset)
     return sum(height - sum(item.height for item in column)
                for height, column in zip(heights, columns)) * option.column_span
+
+
+def item_start(item):
+    """The first characters of what a flow item sets."""
+    if item.frame_kind == "line":
+        return item.payload.text[:SHOWN]
+    if item.frame_kind == "quote":
+        return "".join(line.text for line in item.payload.lines)[:SHOWN]
+    return item.payload or ""
+
+
+def photos_left_out(section, placed):
+    """Overset for the photos of ``section`` its band could not place."""
+    photos = section.photos[len(placed.photos):]
+    return [Overset("photo", photo.line, len(photo.caption.text),
+                    photo.caption.text[:SHOWN], photos[0].line) for photo in photos]
+
+
+def section_overset(section, cut):
+    """Overset for every element of a section that is not placed at all."""
+    texts = [("banner", section.title), ("subheading", section.subheading)]
+    for block in section.blocks:
+        if isinstance(block, PullQuote):
+            texts.append(("pull quote", Text("".join(t.text for t in block.lines), block.line)))
+        else:
+            texts.append(("paragraph", block))
+    texts += [("photo", photo.caption) for photo in section.photos]
+    return [Overset(kind, text.line, len(text.text), text.text[:SHOWN], cut)
+            for kind, text in texts if text]
 
 
 def place_photos(composer, section, option, top, lines, frames, overset):

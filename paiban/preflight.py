@@ -202,15 +202,31 @@ def photo_bytes(edition, src):
 
 
 def overset(page, placed):
-    findings = []
-    by_line = {}
-    for item in placed.overset:
-        by_line.setdefault((item.block, item.line), 0)
-        by_line[(item.block, item.line)] += item.characters
-    for (block, line), characters in sorted(by_line.items(), key=lambda kv: kv[0][1]):
-        findings.append(Finding("error", str(page.path), line,
-                                f"overset: {characters} characters of this {block} do not fit",
-                                "cut the copy, or drop a photo"))
+    """One error per cut, at the line where the copy that does not fit begins: its
+    first words, how many characters to cut and how many the page holds (a line too
+    long: how many it holds); and the fitter's warnings."""
+    findings, cuts = [], {}
+    for number, item in enumerate(placed.overset):
+        cuts.setdefault(item.cut or -1 - number, []).append(item)
+    for items in sorted(cuts.values(), key=lambda items: items[0].line):
+        first, characters = items[0], sum(item.characters for item in items)
+        words = f"「{first.start}{'…' if first.characters > len(first.start) else ''}」"
+        if first.room is not None:
+            message = (f"overset: this {first.block} is too long for its line, which holds "
+                       f"{first.room} characters; cut {characters} characters from {words}")
+            fix = ("shorten the line, or break it into two '#' lines"
+                   if first.block == "headline" else f"shorten the {first.block}")
+        elif all(item.block == "headline" for item in items):
+            message = f"overset: {len(items)} headline line(s) from {words} do not fit"
+            fix = "use fewer headline lines: the headline takes at most a quarter of the page"
+        elif all(item.block == "photo" for item in items):
+            message = f"overset: {len(items)} photo(s) from {words} do not fit"
+            fix = f"drop {len(items)} photo(s), or cut the copy beside them"
+        else:
+            message = (f"overset: the page holds about {placed.holds} characters; cut "
+                       f"{characters} characters from {words}")
+            fix = "cut the copy from there on, or drop a photo"
+        findings.append(Finding("error", str(page.path), first.line, message, fix))
     for warning in placed.warnings:
         findings.append(Finding("warning", str(page.path), 0, warning))
     return findings
