@@ -214,3 +214,19 @@ def test_a_photo_turned_by_its_exif_orientation_is_cropped_as_it_is_seen(tmp_pat
         (image,) = placed_images(entry["pdf"])
         assert image["pixels"] == (600, 400)
         assert image["seen"] == pytest.approx(expected["seen"], abs=0.005)
+
+
+def test_real_photographs_keep_to_the_ink_limit_in_print(edition_copy, fonts, tmp_path):
+    """JPEG's rounding lifts saturated, sharp-edged real pictures (the astronaut's
+    suit, the coffee's saucer, the night sky) past a fixed headroom: each is measured
+    as encoded. The sample's print page passes its prepress check."""
+    import pikepdf
+    from paiban.cli import main
+    from paiban.printing import total_ink
+    entry = build(edition_copy, fonts, tmp_path / "out", output="print")
+    with pikepdf.open(entry["pdf"]) as pdf:
+        pictures = [pikepdf.PdfImage(image).as_pil_image()
+                    for image in pdf.pages[0].get_images().values()]
+    inks = [total_ink(picture) for picture in pictures if picture.mode == "CMYK"]
+    assert len(inks) == 4 and max(inks) <= 240
+    assert main(["check", "--print", str(edition_copy), "-o", str(tmp_path / "out")]) == 0
