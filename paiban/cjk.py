@@ -302,7 +302,7 @@ OVERFULL = 1e9
 LOOSE = 3.0           # em of slack past which a line is tried only if nothing else fits
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """What a candidate line (units[start:end], trailing spaces dropped) measures."""
     width: float        # natural width, first gap dropped, hyphen of a broken word added
@@ -326,9 +326,11 @@ class Sums:
                          unit.gap > 0, unit.space, unit.text not in FULLWIDTH_PUNCT,
                          unit.joined)
                         for unit in units])
-        self.sums = [list(itertools.accumulate(column, initial=0.0)) for column in columns]
+        # Widths sum as floats, counts (the last four) as integers.
+        self.sums = [list(itertools.accumulate(column, initial=0.0 if index < 4 else 0))
+                     for index, column in enumerate(columns)]
         if not self.sums:  # no units
-            self.sums = [[0.0] for _ in range(8)]
+            self.sums = [[0] for _ in range(8)]
         # Natural width of units[start:end] is reach[end] - reach_from(start).
         self.reach = [w + g for w, g in zip(self.sums[0], self.sums[1])]
         self.set_end = []  # for each end, the end without trailing spaces
@@ -350,9 +352,9 @@ class Sums:
                     + (self.units[end - 1].hyphen if hyphenated else 0.0),
                     gap_squeeze[end] - gap_squeeze[start + 1]
                     + mark_squeeze[end] - mark_squeeze[start],
-                    round(gaps[end] - gaps[start + 1]), round(spaces[end] - spaces[start + 1]),
-                    end - start - 1 - round(joined[end] - joined[start + 1]) + blanks,
-                    round(chars[end] - chars[start]), hyphenated)
+                    gaps[end] - gaps[start + 1], spaces[end] - spaces[start + 1],
+                    end - start - 1 - joined[end] + joined[start + 1] + blanks,
+                    chars[end] - chars[start], hyphenated)
 
     def last(self, end):
         return self.units[self.set_end[end] - 1]
@@ -425,6 +427,7 @@ def break_lines(units, measure, rules):
     breakable = [False] + [can_break(units, index, rules) for index in range(1, count)] \
         + [True]
     sums = Sums(units, rules)
+    edges_halve = rules.punctuation != "quanjiao"  # quanjiao halves no edge mark
     best = {0: (0.0, None)}
     for start in range(count):
         if start not in best:
@@ -444,8 +447,8 @@ def break_lines(units, measure, rules):
                 if end == count and (end not in best or best[start][0] < best[end][0]):
                     best[end] = (best[start][0], start)
                 continue
-            saved = sum(mark.advance / 2
-                        for mark in line_edges(units[start], sums.last(end), rules))
+            saved = sum(mark.advance / 2 for mark in line_edges(
+                units[start], sums.last(end), rules)) if edges_halve else 0.0
             natural = span.width - saved
             cost = line_cost(span, natural, span.squeezable - saved, width, end == count,
                              start == 0, units[start].joined)

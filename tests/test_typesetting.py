@@ -58,7 +58,7 @@ def measured(edition, fonts, out):
     return built(edition, fonts, out)[1]
 
 
-# The generated article: a tenth of its characters Latin or more (words of 2 to 12
+# The generated article: about a tenth of its characters Latin (words of 2 to 12
 # letters, made-up ones among them, codes such as "GB/T 15834" and "U+4E00",
 # numbers with units), quotes, brackets, book titles, dashes and ellipses.
 LATIN_SEED, LATIN_SHARE, ARTICLE_SIZE = 4, 0.05, 4500
@@ -70,8 +70,9 @@ def latin_heavy_edition(folder, seed=LATIN_SEED, share=LATIN_SHARE):
     copy = iter(paragraphs(seed, 200, latin_share=share))
     lead = next(copy)
     parts, size = [f"::: lead\n{lead}\n:::\n"], len(lead)
-    while size < ARTICLE_SIZE:
-        number = len(parts)
+    for number in range(1, 100):
+        if size >= ARTICLE_SIZE:
+            break
         parts.append(f"## 第{number}部分\n### 排版与字体（{number}）\n")
         for _ in range(5):
             text = next(copy)
