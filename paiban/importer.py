@@ -78,16 +78,16 @@ def character_kind(char):
 def spaced_letters(runs, latin):
     """The gaps inside runs of three or more single Latin characters one space apart:
     a word the extraction spread letter by letter."""
+    between_singles = [i for i in sorted(latin)
+                       if runs[i] == " " and len(runs[i - 1]) == len(runs[i + 1]) == 1]
     inside, chain = set(), []
-    for i in sorted(latin) + [None]:
-        if chain and i == chain[-1] + 2 and runs[i] == " " and len(runs[i + 1]) == 1 \
-                and len(runs[i - 1]) == 1:
+    for i in [*between_singles, None]:
+        if chain and i == chain[-1] + 2:
             chain.append(i)
             continue
         if len(chain) >= 2:
             inside.update(chain)
-        chain = [i] if i is not None and runs[i] == " " and len(runs[i - 1]) == 1 \
-            and len(runs[i + 1]) == 1 else []
+        chain = [i]
     return inside
 
 
@@ -157,6 +157,9 @@ def split_captions(lines):
 
 
 def is_caption_block(block):
+    """Several short sentences set one after another on a line, or a short block
+    naming a position in a photo ('（右4）'); sentences one per line are not enough,
+    as a paragraph's tail after a column break can look like that."""
     captions = split_captions(block.lines)
     return len(captions) > 1 and all(len(c) <= 60 and c[-1] in "。！？" for c in captions) \
         or bool(PHOTO_POSITION.search(" ".join(block.lines))) and len(block.text) <= 60
@@ -197,10 +200,7 @@ def recognise(text):
     paragraph = None  # the open paragraph, which a mid-sentence block continues
     for block in blocks:
         joined = block.text
-        if paragraph is not None and not ends_paragraph(paragraph[1]):
-            # Continued after a column break, whatever the rest looks like.
-            paragraph[1] = join_wrapped(paragraph[1], joined)
-        elif CREDIT.match(joined):
+        if CREDIT.match(joined):
             result.credit = joined
             after_credit = True
             paragraph = None
@@ -212,13 +212,17 @@ def recognise(text):
                 continue
             photos.extend((caption, "") for caption in (
                 split_captions(block.lines) if not after_credit else [joined]))
+        elif paragraph is not None and not ends_paragraph(paragraph[1]):
+            # Continued after a column break (and any captions set between the
+            # columns), whatever the rest looks like.
+            paragraph[1] = join_wrapped(paragraph[1], joined)
         elif is_heading(block):
-            title, sub = (line.strip() for line in block.lines)
+            title, sub = (line_text(line) for line in block.lines)
             section = {"title": title, "subheading": sub, "blocks": [], "photos": []}
             result.sections.append(section)
             paragraph = None
         elif section is not None and not section["blocks"] and is_pull_quote(block):
-            section["blocks"].append(("quote", [line.strip() for line in block.lines]))
+            section["blocks"].append(("quote", [line_text(line) for line in block.lines]))
         else:
             paragraph = ["paragraph", joined]
             (section["blocks"] if section else result.lead).append(paragraph)

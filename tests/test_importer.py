@@ -511,3 +511,18 @@ def test_docx_story_without_sections_has_a_one_paragraph_lead_and_captions_below
     assert section.title is None
     assert [b.text for b in section.blocks] == copy[1:]
     assert [p.caption.text for p in section.photos] == ["委员们在会上发言。"]
+
+
+def test_captions_between_the_parts_of_a_cut_paragraph_go_to_the_photos():
+    copy = copygen.paragraphs(21, 3, latin_share=0.2)
+    first, rest = copygen.extraction(copy[:1], width=13, seed=0, column_breaks=0), \
+        copygen.extraction(copy[1:], width=13, seed=0, column_breaks=0)
+    lines = first.strip().split("\n")
+    assert len(lines) > 3
+    captions = "委员们在会上发言（右2）。 协商会现场。"
+    raw = (f"测试标题\n\n加强政治引领\n在夯实基础上实现新提升\n\n" + "\n".join(lines[:2])
+           + f"\n\n{captions}\n\n" + "\n".join(lines[2:]) + "\n\n" + rest)
+    article = article_of(import_text(raw)[0])
+    [section] = article.sections
+    assert [b.text for b in section.blocks] == copy
+    assert [p.caption.text for p in section.photos] == ["委员们在会上发言（右2）。", "协商会现场。"]
