@@ -520,7 +520,7 @@ def test_captions_between_the_parts_of_a_cut_paragraph_go_to_the_photos():
     lines = first.strip().split("\n")
     assert len(lines) > 3
     captions = "委员们在会上发言（右2）。 协商会现场。"
-    raw = (f"测试标题\n\n加强政治引领\n在夯实基础上实现新提升\n\n" + "\n".join(lines[:2])
+    raw = ("测试标题\n\n加强政治引领\n在夯实基础上实现新提升\n\n" + "\n".join(lines[:2])
            + f"\n\n{captions}\n\n" + "\n".join(lines[2:]) + "\n\n" + rest)
     article = article_of(import_text(raw)[0])
     [section] = article.sections
