@@ -549,8 +549,9 @@ def fit_page(page, fonts, geometry, rules=cjk.Settings(), warn_ppi=PrintSettings
                       copy - sum(o.characters for o in overset))
 
 
-EDITOR_LABELS = {"editor": "责任编辑：", "art_editor": "美术编辑：", "proofreader": "校对："}
-ISSUE_ZONE = 26  # header characters kept for the date and issue ("2023年12月31日 星期日　第…期")
+EDITOR_LABELS = {"editor": "责任编辑：", "art_editor": "美术编辑：",
+                 "proofreader": "校对："}
+ISSUE_ZONE = 26  # header characters kept for the date and issue (2023年12月31日 星期日…)
 
 
 def running_head(composer, page, paper, overset):

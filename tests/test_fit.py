@@ -10,14 +10,15 @@ import re
 
 import pymupdf as fitz
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from paiban.cli import main
 from paiban.fit import HEADLINE_MIN, LEAD_MIN_LINES, QUOTE_MIN, STYLES, fit_page
 from paiban.geometry import GEOMETRIES
 from paiban.model import Article, Page, Photo, PullQuote, Section, Text
 
-GEOMETRY = GEOMETRIES["broadsheet"]
+GEOMETRY = GEOMETRIES["broadsheet"]  # the CLI tests' paper size
 HAN = ("政协委员围绕生态修复乡村振兴议题开展协商形成报告提出建议推动落实大武口区发展民生教育"
        "医疗养老就业住房交通环境保护城市更新产业转型科技创新人才引进文化旅游社区治理基层")
 MARKS = "，，，。、；："
@@ -31,45 +32,39 @@ def copy(length, seed):
     return "".join(text) + "。"
 
 
-def page_source(headline, subtitle=None, lead=(), sections=(), credit=None):
+def page_source(headline, subtitle=None, lead=(), sections=()):
     """A feature page source and the source line of each element, keyed
-    ("headline", n), ("subtitle",), ("lead", n), ("section", s), ("block", s, n),
-    ("photo", s, n), ("credit",). Sections are (title, blocks, captions); a block is
-    a paragraph, or a tuple of verses for a pull quote."""
+    ("headline", n), ("subtitle",), ("lead", n), ("section", s), ("block", s, n) and
+    ("photo", s, n). Sections are (title, blocks, captions); a block is a paragraph,
+    or a tuple of verses for a pull quote."""
     lines = ["---", "page: 1", "title: 专版", "layout: feature", "---"]
     where = {}
 
-    def add(key, text):
+    def add(key, *texts):
+        """A blank line, then ``texts``, the first of them at the line ``key`` names."""
         lines.append("")
         where[key] = len(lines) + 1
-        lines.append(text)
+        lines.extend(texts)
 
     for number, text in enumerate(headline):
         where["headline", number] = len(lines) + 1
         lines.append(f"# {text}")
-    for name, text in (("subtitle", subtitle),):
-        if text:
-            add((name,), f"::: {name}")
-            where[name,] += 1
-            lines += [text, ":::"]
+    if subtitle:
+        lines += ["", "::: subtitle"]
+        where["subtitle",] = len(lines) + 1
+        lines += [subtitle, ":::"]
     if lead:
-        add(("lead-block",), "::: lead")
+        lines += ["", "::: lead"]
         for number, paragraph in enumerate(lead):
             add(("lead", number), paragraph)
         lines += ["", ":::"]
     for index, (title, blocks, captions) in enumerate(sections):
         add(("section", index), f"## {title}")
         for number, block in enumerate(blocks):
-            if isinstance(block, tuple):
-                add(("block", index, number), "\n".join(f"> {verse}" for verse in block))
-            else:
-                add(("block", index, number), block)
+            verses = [f"> {verse}" for verse in block] if isinstance(block, tuple) else [block]
+            add(("block", index, number), *verses)
         for number, caption in enumerate(captions):
             add(("photo", index, number), f"![{caption}]()")
-    if credit:
-        add(("credit",), "::: credit")
-        where["credit",] += 1
-        lines += [credit, ":::"]
     return "\n".join(lines) + "\n", where
 
 
@@ -177,7 +172,7 @@ def test_a_lead_column_holds_three_lines_or_the_lead_takes_fewer_columns(
 def test_overset_sections_place_no_furniture_outside_the_type_area(tmp_path, capsys):
     sections = [(f"第{n}部分", [copy(1500, 10 * n + k) for k in range(2)], [])
                 for n in range(5)]
-    source, where = page_source(["测试标题"], lead=[copy(200, 99)], sections=sections)
+    source, _ = page_source(["测试标题"], lead=[copy(200, 99)], sections=sections)
     code, entry, lines = build(tmp_path, capsys, source)
     assert code == 1 and entry["overset"] and entry["page_count"] == 1
     runs = assert_set_cleanly(entry["pdf"])
@@ -204,12 +199,12 @@ def test_overset_sections_place_no_furniture_outside_the_type_area(tmp_path, cap
 #    set over other text.
 
 LONG = {
-    "headline line": dict(headline=[copy(150, 1)]),
-    "24 headline lines": dict(headline=[copy(8, n) for n in range(24)]),
-    "subtitle": dict(subtitle="——" + copy(200, 2)),
-    "5,000-character lead": dict(lead=[copy(5000, 3)]),
-    "1,000 photos": dict(photos=[f"图片{n}说明。" for n in range(1000)]),
-    "paper name": dict(paper="很长的报纸名称" * 12),
+    "headline line": {"headline": [copy(150, 1)]},
+    "24 headline lines": {"headline": [copy(8, n) for n in range(24)]},
+    "subtitle": {"subtitle": "——" + copy(200, 2)},
+    "5,000-character lead": {"lead": [copy(5000, 3)]},
+    "1,000 photos": {"photos": [f"图片{n}说明。" for n in range(1000)]},
+    "paper name": {"paper": "很长的报纸名称" * 12},
 }
 
 
@@ -292,19 +287,27 @@ def article_from(headline, subtitle, lead, drawn):
     return article
 
 
+def composed_characters(item):
+    """Characters a placed flow item sets, counted from its composed lines."""
+    lines = item.payload.lines if item.frame_kind == "quote" else [item.payload]
+    return sum(len(line.text) for line in lines)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(headline=st.lists(st.integers(1, 80), min_size=1, max_size=26),
-       subtitle=st.integers(0, 120), lead=st.lists(lengths, max_size=3), drawn=sections)
+       subtitle=st.integers(0, 120), lead=st.lists(lengths, max_size=3), drawn=sections,
+       paper_size=st.sampled_from(sorted(GEOMETRIES)))
 def test_any_article_fits_inside_the_type_area_and_loses_no_body_text(
-        fonts, headline, subtitle, lead, drawn):
+        fonts, headline, subtitle, lead, drawn, paper_size):
+    geometry = GEOMETRIES[paper_size]
     article = article_from(headline, subtitle, lead, drawn)
     page = Page("p01.md", 1, "专版", "feature", {}, article)
-    placed = fit_page(page, fonts, GEOMETRY)
+    placed = fit_page(page, fonts, geometry)
     boxes = []
     for frame in placed.frames:
         assert frame.x >= -0.01 and frame.y >= -0.01, frame.kind
-        assert frame.x + frame.width <= GEOMETRY.type_width + 0.01, frame.kind
-        assert frame.y + frame.height <= GEOMETRY.type_height + 0.01, frame.kind
+        assert frame.x + frame.width <= geometry.type_width + 0.01, frame.kind
+        assert frame.y + frame.height <= geometry.type_height + 0.01, frame.kind
         if frame.kind != "rule" and frame.width > 0 and frame.height > 0:
             boxes.append((frame.kind, frame.x, frame.y, frame.x + frame.width,
                           frame.y + frame.height))
@@ -312,12 +315,16 @@ def test_any_article_fits_inside_the_type_area_and_loses_no_body_text(
         for other, u0, v0, u1, v1 in boxes[number + 1:]:
             assert min(x1, u1) - max(x0, u0) <= 0.01 or min(y1, v1) - max(y0, v0) <= 0.01, \
                 f"{kind} overlaps {other}"
+
+    def overset(*blocks):
+        return sum(o.characters for o in placed.overset if o.block in blocks)
     body = sum(len(block.text) for section in article.sections for block in section.blocks
                if isinstance(block, Text)) + sum(
         len(verse.text) for section in article.sections for block in section.blocks
         if isinstance(block, PullQuote) for verse in block.lines)
-    placed_body = sum(item.characters for frame in placed.frames if frame.kind == "column"
-                      for item in frame.lines)
-    overset_body = sum(o.characters for o in placed.overset
-                       if o.block in ("paragraph", "pull quote"))
-    assert placed_body + overset_body == body
+    placed_body = sum(composed_characters(item) for frame in placed.frames
+                      if frame.kind == "column" for item in frame.lines)
+    assert placed_body + overset("paragraph", "pull quote") == body
+    placed_lead = sum(len(line.text) for frame in placed.frames if frame.kind == "lead"
+                      for line in frame.lines)
+    assert placed_lead + overset("lead") == sum(len(text.text) for text in article.lead)
