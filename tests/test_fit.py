@@ -32,12 +32,12 @@ def copy(length, seed):
     return "".join(text) + "。"
 
 
-def page_source(headline, subtitle=None, lead=(), sections=()):
+def page_source(headline, subtitle=None, lead=(), sections=(), title="专版"):
     """A feature page source and the source line of each element, keyed
     ("headline", n), ("subtitle",), ("lead", n), ("section", s), ("block", s, n) and
     ("photo", s, n). Sections are (title, blocks, captions); a block is a paragraph,
     or a tuple of verses for a pull quote."""
-    lines = ["---", "page: 1", "title: 专版", "layout: feature", "---"]
+    lines = ["---", "page: 1", f"title: {title}", "layout: feature", "---"]
     where = {}
 
     def add(key, *texts):
@@ -205,6 +205,8 @@ LONG = {
     "5,000-character lead": {"lead": [copy(5000, 3)]},
     "1,000 photos": {"photos": [f"图片{n}说明。" for n in range(1000)]},
     "paper name": {"paper": "很长的报纸名称" * 12},
+    "page title": {"title": copy(80, 4)},
+    "section title": {"section": copy(120, 6)},
 }
 
 
@@ -212,21 +214,24 @@ LONG = {
 def test_too_long_copy_is_overset_at_its_line_not_shrunk_or_overprinted(
         tmp_path, capsys, kind):
     case = LONG[kind]
-    source, where = page_source(case.get("headline", ["测试标题"]), case.get("subtitle"),
-                                case.get("lead", ()),
-                                [("一", [copy(900, 7)], case.get("photos", []))])
+    source, where = page_source(
+        case.get("headline", ["测试标题"]), case.get("subtitle"), case.get("lead", ()),
+        [(case.get("section", "一"), [copy(900, 7)], case.get("photos", []))],
+        case.get("title", "专版"))
     code, entry, lines = build(tmp_path, capsys, source, case.get("paper", "测试日报"))
     assert code == 1 and entry["pdf"] and entry["page_count"] == 1
     runs = assert_set_cleanly(entry["pdf"])
     error = overset_error(entry)
     words = cut_words(error)
     if kind == "paper name":
-        assert "paper:" in error["message"] and words in case["paper"]
+        assert "'paper:'" in error["message"] and words in case["paper"]
+    elif kind == "page title":
+        assert "'title:'" in error["message"] and words in case["title"]
     else:
         assert words in lines[error["line"] - 1]
         assert words not in squash(fitz.open(entry["pdf"])[0].get_text())
     expected = {"headline line": ("headline", 0), "subtitle": ("subtitle",),
-                "5,000-character lead": ("lead", 0)}.get(kind)
+                "5,000-character lead": ("lead", 0), "section title": ("section", 0)}.get(kind)
     if expected:
         assert error["line"] == where[expected]
     headline_runs = [size for box, text, _, size in runs
