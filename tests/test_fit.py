@@ -58,8 +58,8 @@ def page_source(headline, subtitle=None, lead=(), sections=(), title="专版"):
         for number, paragraph in enumerate(lead):
             add(("lead", number), paragraph)
         lines += ["", ":::"]
-    for index, (title, blocks, captions) in enumerate(sections):
-        add(("section", index), f"## {title}")
+    for index, (heading, blocks, captions) in enumerate(sections):
+        add(("section", index), f"## {heading}")
         for number, block in enumerate(blocks):
             verses = [f"> {verse}" for verse in block] if isinstance(block, tuple) else [block]
             add(("block", index, number), *verses)
