@@ -26,7 +26,8 @@ import pypdf
 from . import __version__, cache, preflight
 from .errors import PaibanError
 from .changes import change_proof
-from .files import publish, recover, remove_leftovers, staged, write_atomically
+from .files import (publish, recover, remove_leftovers, stage_removals, staged,
+                    write_atomically)
 from .fit import fit_page
 from .geometry import GEOMETRIES
 from .printing import finish as printing_finish
@@ -163,6 +164,19 @@ def build_locked(edition, fonts, target, strict, jobs, progress, printing, lock)
             progress(done, len(edition.pages), entry)
     report["pages"] = [entries[page.path] for page in edition.pages]
     report["ok"] = not any(entry["errors"] for entry in report["pages"])
+    gone = []
+    for page, entry in zip(edition.pages, report["pages"]):
+        if printing and entry["errors"] and entry["pdf"]:  # no plate from a failed page
+            staged(target, Path(entry["pdf"])).unlink()
+            staged(target, cache.record_path(target, page)).unlink(missing_ok=True)
+            entry["pdf"] = None
+        if not entry["pdf"]:
+            stem = Path(page.path).stem
+            gone += [target / f"{stem}.pdf", cache.record_path(target, page),
+                     target / "changes" / f"{stem}.png"]
+    if not report["ok"] and not printing:
+        gone.append(target / f"{edition.slug}.pdf")
+    stage_removals(target, gone)
     if report["ok"] and not printing:  # plates are made per page: print PDFs are pages
         path = target / f"{edition.slug}.pdf"
         pdfs = [staged(target, Path(e["pdf"])) if not e["cached"] else e["pdf"]

@@ -18,7 +18,7 @@ from . import __version__
 from .files import sha256_of, write_atomically
 from .fonts import ROOT
 
-CODE = ("paiban/*.py", "layout/*", "styles/*", "fonts/fonts.lock.toml")
+CODE = ("paiban/**/*.py", "layout/**/*", "styles/**/*", "fonts/fonts.lock.toml")
 
 
 @functools.cache
@@ -27,7 +27,7 @@ def code_digest():
     digest = hashlib.sha256(f"paiban {__version__} weasyprint "
                             f"{importlib.metadata.version('weasyprint')}".encode())
     for pattern in CODE:
-        for path in sorted(ROOT.glob(pattern)):
+        for path in sorted(p for p in ROOT.glob(pattern) if p.is_file()):
             digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -46,11 +46,20 @@ def sha256_of(path):
 
 STAGING = ".staging"
 COMPLETE = "COMPLETE"  # written last into a staging folder whose files are all on disk
+REMOVED = "REMOVED"    # the outputs the new set no longer has, one relative path a line
 
 
 def staged(target, path):
     """Where a build writes ``path`` (a file under ``target``) until it publishes."""
     return target / STAGING / path.relative_to(target)
+
+
+def stage_removals(target, paths):
+    """Outputs of an earlier build that the staged set drops (a page that failed this
+    time must not leave its old PDF beside the new build.json)."""
+    names = [path.relative_to(target).as_posix() for path in paths if path.exists()]
+    if names:
+        write_atomically(target / STAGING / REMOVED, "\n".join(names).encode())
 
 
 def publish(target):
@@ -70,10 +79,14 @@ def publish(target):
 def move_into_place(target):
     folder = target / STAGING
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name != COMPLETE and not TEMPORARY.match(path.name):
+        if path.is_file() and path.name not in (COMPLETE, REMOVED) \
+                and not TEMPORARY.match(path.name):
             final = target / path.relative_to(folder)
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, final)
+    if (folder / REMOVED).is_file():
+        for name in (folder / REMOVED).read_text(encoding="utf-8").splitlines():
+            (target / name).unlink(missing_ok=True)
     directory = os.open(target, os.O_RDONLY)
     try:
         os.fsync(directory)

@@ -327,10 +327,19 @@ def test_an_invisible_control_character_is_a_located_error(tmp_path, capsys, cha
     assert f"U+{ord(char):04X}" in err and "p01.md:11:" in err and "column 3" in err
 
 
-def test_a_space_no_font_has_is_a_coverage_error(tmp_path, fonts):
-    folder = make_edition(tmp_path / "ed", body="第一\u1680句。")  # OGHAM SPACE MARK
-    entry = build_edition(parse_edition(folder), fonts, tmp_path / "out")["pages"][0]
-    assert any("U+1680" in error["message"] for error in entry["errors"])
+def test_space_characters_other_than_the_plain_space_are_checked_for_coverage(tmp_path):
+    from paiban import preflight
+
+    class NoSpaces:  # a font chain with no space glyphs at all
+        def face_for(self, role, char):
+            return None if char.isspace() else "face"
+
+        def chain(self, role):
+            return []
+    folder = make_edition(tmp_path / "ed", body="第一\u3000第二\u2009第三 第四。")
+    found = preflight.coverage(parse_edition(folder).pages[0], NoSpaces())
+    named = {error.message.split("(")[1].split()[0] for error in found}
+    assert named == {"U+3000", "U+2009"}  # the plain space is set as a position
 
 
 # The machine: Pango and HarfBuzz are pinned in setup.sh and checked at start.
@@ -365,3 +374,21 @@ def test_build_json_and_pdfs_agree_after_a_build(tmp_path):
     report = json.loads((tmp_path / "out" / "ed" / "build.json").read_text())
     assert all(Path(page["pdf"]).is_file() for page in report["pages"])
     assert Path(report["edition_pdf"]).is_file()
+
+
+def test_a_page_that_fails_leaves_no_old_pdf_beside_the_new_report(tmp_path, fonts):
+    folder = make_edition(tmp_path / "ed")
+    first = build_edition(parse_edition(folder), fonts, tmp_path / "out")
+    assert Path(first["pages"][0]["pdf"]).is_file() and Path(first["edition_pdf"]).is_file()
+    page = folder / "p01.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\U0002EBF0\n", encoding="utf-8")
+    second = build_edition(parse_edition(folder), fonts, tmp_path / "out")
+    assert second["pages"][0]["errors"] and second["pages"][0]["pdf"] is None
+    assert not list((tmp_path / "out" / "ed").glob("*.pdf"))  # neither page nor edition
+
+
+def test_a_print_build_with_errors_leaves_no_plate(tmp_path, fonts):
+    folder = make_edition(tmp_path / "ed", body="长" * 60_000)  # far more than a page holds
+    report = build_edition(parse_edition(folder), fonts, tmp_path / "out", output="print")
+    assert report["pages"][0]["errors"] and report["pages"][0]["pdf"] is None
+    assert not list((tmp_path / "out" / "ed" / "print").glob("*.pdf"))
