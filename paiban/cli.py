@@ -153,10 +153,13 @@ def command_verify(args):
     report = verify(args.revision, Fonts())
     for name in report["damaged"]:
         print(f"DAMAGED  {name}: checksum differs from the manifest, or missing")
+    for problem in report["problems"]:
+        print(f"FALSE    {problem}")
     for page in report["pages"]:
         note = "" if page["templates_same"] and page["versions_same"] else \
             "  (templates or versions differ from the archived ones)"
-        print(f"page {page['page']}: {page['result']}{note}")
+        reason = f" ({page['reason']})" if page.get("reason") else ""
+        print(f"page {page['page']}: {page['result']}{reason}{note}")
     print("ok" if report["ok"] else "FAILED")
     return 0 if report["ok"] else 1
 

@@ -98,13 +98,22 @@ class Page:
     editors: dict
     article: Article
 
+    def photo_file(self, photo):
+        """The file a photo names, if it is a regular file inside the edition folder
+        (symlinks resolved): the one name under which it is checked, cached, placed
+        and archived. None for data: images, missing files, folders, FIFOs and devices
+        (opening a FIFO would hang the build)."""
+        if not photo.src or photo.src.startswith("data:"):
+            return None
+        folder = Path(self.path).parent.resolve()
+        path = (folder / photo.src).resolve()
+        if path.is_relative_to(folder) and path.is_file():  # is_file: S_ISREG
+            return path
+        return None
+
     def photo_files(self):
-        """The image files the page's photos name (not inline data: images), as they
-        are on disk."""
-        folder = Path(self.path).parent
-        return [folder / photo.src for photo in self.article.photos
-                if photo.src and not photo.src.startswith("data:")
-                and (folder / photo.src).is_file()]
+        """The image files the page's photos name, as they are on disk."""
+        return [path for path in map(self.photo_file, self.article.photos) if path]
 
 
 @dataclass

@@ -8,6 +8,7 @@ no locked face has is an error naming it, never a silently substituted glyph.
 import base64
 import io
 import re
+import stat
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from PIL import Image, ImageFile
 
 from .fit import STYLES
+from .errors import shown
 from .model import Text
 
 
@@ -49,7 +51,7 @@ def coverage(page, fonts):
     findings, seen = [], set()
     for kind, role, text in styled_texts(page):
         for char in text.text:
-            if char.isspace() or (char, role) in seen:
+            if char == " " or (char, role) in seen:  # spaces are set as positions
                 continue
             if fonts.face_for(role, char) is None:
                 seen.add((char, role))
@@ -99,19 +101,24 @@ def images(page, strict=False, printing=False):
             path = (folder / photo.src).resolve()  # follows symlinks
             if ":" in photo.src or Path(photo.src).is_absolute() \
                     or not path.is_relative_to(folder):
-                finding("error", f"image {photo.src!r} is not a file inside the edition folder",
+                finding("error", f"image {shown(photo.src)} is not a file inside the edition "
+                        "folder",
                         "copy the image into the edition folder and give its relative path")
                 continue
-            if not path.is_file():
+            if not path.exists():
                 finding("error" if strict or printing else "warning",
-                        f"image {photo.src!r} not found"
+                        f"image {shown(photo.src)} not found"
                         + ("; a print page cannot go without it" if printing else ""),
                         f"put the file at {path}")
+                continue
+            if page.photo_file(photo) is None:
+                finding("error", f"image {shown(photo.src)} is not a regular file "
+                        f"({file_kind(path)})", "name an image file (JPEG or PNG)")
                 continue
             file = path
         problem = image_problem(file)
         if problem:
-            finding("error", f"image {photo.src[:40]!r}: {problem}",
+            finding("error", f"image {shown(photo.src)}: {problem}",
                     "export the photo again as JPEG or PNG, at most "
                     f"{MAX_PIXELS // 1_000_000} megapixels")
         else:  # for the fitter, which bounds the frame by it
@@ -133,6 +140,12 @@ def upright_size(file):
         width, height = image.size
         turned = image.getexif().get(EXIF_ORIENTATION) in TURNED
     return (height, width) if turned else (width, height)
+
+
+def file_kind(path):
+    mode = path.stat().st_mode
+    return ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket")
 
 
 def image_problem(file):

@@ -16,8 +16,8 @@ from pathlib import Path
 import pypdf
 from PIL import Image, ImageCms, ImageMath
 
-from .files import write_atomically
 from . import photos
+from .files import write_atomically
 
 DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # libgs-common
 STANDARDS = {"pdf/x-4": "PDF/X-4", "pdf/x-1a": "PDF/X-1a:2003"}

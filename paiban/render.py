@@ -192,6 +192,7 @@ def render(edition, page, placed, fonts, printing=None):
     the WeasyPrint document. With ``printing`` (PrintSettings), for print: photos in
     CMYK, the output intent's profile, bleed and marks."""
     extra_css, roots, options = "", [edition.path, STYLES_DIR, cache_root()], {}
+    placed = placeable(page, placed)
     if printing:
         placed = print_frames(edition, placed, printing)
         extra_css = print_css(printing)
@@ -200,7 +201,7 @@ def render(edition, page, placed, fonts, printing=None):
     else:
         placed = proof_frames(edition, placed)
     urls = fixed_urls(page)
-    placed = with_fixed_urls(placed, urls)
+    placed = with_fixed_urls(photo_urls(placed), urls)
     html = html_for(edition, page, placed, fonts)
     faces = fonts.subset(page_characters(html))
     fetcher = SandboxFetcher(roots, urls)
@@ -213,6 +214,25 @@ def render(edition, page, placed, fonts, printing=None):
     return HTML(string=html, base_url=next(iter(urls)),
                 url_fetcher=fetcher).render(stylesheets=stylesheets,
                                             font_config=font_config, **options)
+
+
+def placeable(page, placed):
+    """The placed page with each photo frame's image as the path of the file
+    preflight checked, or none (a grey frame) when there is no such file: WeasyPrint
+    never opens a name the checks did not see (a FIFO would hang it)."""
+    photos = {(photo.line, photo.src): photo for photo in page.article.photos}
+    frames = []
+    for frame in placed.frames:
+        if frame.kind == "photo" and frame.src and not frame.src.startswith("data:"):
+            path = page.photo_file(photos[frame.source_line, frame.src])
+            frame = dataclasses.replace(frame, src=str(path) if path else None)
+        frames.append(frame)
+    return dataclasses.replace(placed, frames=frames)
+
+
+def photo_urls(placed):
+    """Photo paths as the URLs WeasyPrint loads (converted ones are already URLs)."""
+    return with_photos(placed, lambda src: None if ":" in src[:5] else Path(src).as_uri())
 
 
 def print_frames(edition, placed, printing):
@@ -237,8 +257,9 @@ def with_photos(placed, convert):
     frames = []
     for frame in placed.frames:
         if frame.kind == "photo" and frame.src:
-            path = convert(frame.src)
-            frame = dataclasses.replace(frame, src=path.as_uri()) if path else frame
+            converted = convert(frame.src)
+            frame = dataclasses.replace(frame, src=converted if isinstance(converted, str)
+                                        else converted.as_uri()) if converted else frame
         frames.append(frame)
     return dataclasses.replace(placed, frames=frames)
 

@@ -9,7 +9,9 @@ syntax stays literal text and no character of the copy is lost or turned into HT
 
 import datetime
 import difflib
+import unicodedata
 from pathlib import Path
+from urllib.parse import unquote
 
 import yaml
 from markdown_it import MarkdownIt
@@ -28,6 +30,7 @@ CONTAINERS = ("subtitle", "byline", "lead", "credit")
 LAYOUTS = ("feature",)
 PAPER_SIZES = ("broadsheet", "tabloid")
 EDITOR_ROLES = ("editor", "art_editor", "proofreader")
+PAGE_KEYS = ("page", "title", "layout", "editors")
 
 
 def markdown():
@@ -60,13 +63,54 @@ def read_text(path):
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+MAX_YAML_DEPTH = 8  # the deepest real setting is two levels down
+
+
+class SourceLoader(yaml.SafeLoader):
+    """YAML as an editor writes it: no anchors or aliases (an alias bomb of ten lines
+    would expand to hundreds of megabytes), no nesting deeper than the settings go,
+    text keys only, and values that fail to construct (2023-02-30) reported at their
+    line like any other YAML error."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (& and *) are not used in paiban files",
+                self.peek_event().start_mark)
+        self.depth = getattr(self, "depth", 0) + 1
+        if self.depth > MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_YAML_DEPTH} levels deep",
+                self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {shown(key.value)} is not a name", key.start_mark)
+        return super().construct_mapping(node, deep)
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown(node.value)} is not a valid value ({error})",
+                node.start_mark) from None
+
+
 def load_yaml(text, path, first_line=1):
     try:
-        data = yaml.safe_load(text) if text.strip() else {}
+        data = yaml.load(text, Loader=SourceLoader) if text.strip() else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first_line + mark.line if mark else first_line
-        raise PaibanError(f"malformed YAML: {getattr(error, 'problem', error)}", path, line,
+        problem = getattr(error, "problem", None) or str(error)
+        raise PaibanError(f"malformed YAML: {problem[:200]}", path, line,
                           fix="check indentation and quoting of this line") from None
     if not isinstance(data, dict):
         raise PaibanError("expected key: value lines", path, first_line)
@@ -81,11 +125,35 @@ def unknown_key(key, known, path, line, where):
                        fix=f"{hint}{where} takes {', '.join(known)}")
 
 
+UNSETTABLE = {"Cc", "Cs", "Zl", "Zp"}  # control characters, surrogates, line separators
+
+
+def check_characters(text, path):
+    """Refuse characters that set as nothing or as line breaks the source does not
+    show (vertical tab, form feed, U+2028…): they would slip past the font coverage
+    check as 'space' and print as empty boxes or overprinted lines."""
+    bad = [(index, char) for index, char in enumerate(text)
+           if unicodedata.category(char) in UNSETTABLE and char != "\n"]
+    if bad:
+        index, char = bad[0]
+        line = text.count("\n", 0, index) + 1
+        column = index - text.rfind("\n", 0, index)
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise PaibanError(
+            f"invisible character U+{ord(char):04X} "
+            f"{unicodedata.name(char, 'control character')} at column {column}{more}",
+            path, line, fix="delete it, or type a space or a line break instead")
+
+
 def find_key_line(text, key, first_line=1):
     for number, line in enumerate(text.split("\n"), first_line):
         if line.lstrip().startswith(f"{key}:"):
             return number
     return first_line
+
+
+EDITION_KEYS = ("paper", "date", "issue", "pages", "paper_size", "sample", "composition",
+                "output", "print")
 
 
 def parse_edition(folder):
@@ -96,24 +164,31 @@ def parse_edition(folder):
         raise PaibanError(f"no {EDITION_FILE} in edition folder", folder,
                           fix=f"create {path} with paper, date, issue and pages")
     text = read_text(path)
+    check_characters(text, path)
     data = load_yaml(text, path)
+    for key in data:
+        if key not in EDITION_KEYS:
+            raise unknown_key(key, EDITION_KEYS, path, find_key_line(text, key), EDITION_FILE)
 
     def need(key, kind):
         if key not in data:
             raise PaibanError(f"missing '{key}'", path, fix=f"add a line '{key}: …'")
         value = data[key]
         if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-            raise PaibanError(f"'{key}' must be {kind.__name__}, not {value!r}", path,
+            raise PaibanError(f"'{key}' must be {kind.__name__}, not {shown(value)}", path,
                               find_key_line(text, key))
         return value
 
     paper = need("paper", str).strip()
+    if not paper:
+        raise PaibanError("'paper' is blank", path, find_key_line(text, "paper"),
+                          fix="write the paper's name, e.g. 'paper: 示例日报'")
     date = need("date", datetime.date)
     issue = need("issue", int)
     pages = need("pages", list)
     paper_size = data.get("paper_size", "broadsheet")
     if paper_size not in PAPER_SIZES:
-        raise PaibanError(f"unknown paper_size {paper_size!r}", path,
+        raise PaibanError(f"unknown paper_size {shown(paper_size)}", path,
                           find_key_line(text, "paper_size"),
                           fix=f"use one of: {', '.join(PAPER_SIZES)}")
     if not pages:
@@ -124,24 +199,53 @@ def parse_edition(folder):
                               find_key_line(text, "print"))
     output = data.get("output", "proof")
     if output not in OUTPUTS:
-        raise PaibanError(f"unknown output {output!r}", path, find_key_line(text, "output"),
+        raise PaibanError(f"unknown output {shown(output)}", path,
+                          find_key_line(text, "output"),
                           fix=f"use one of: {', '.join(OUTPUTS)}")
-    parsed = []
-    for name in pages:
-        page_path = folder / str(name)
-        if not page_path.resolve().is_relative_to(folder.resolve()):
-            raise PaibanError(f"page file {name!r} is outside the edition folder", path,
-                              find_key_line(text, "pages"),
-                              fix="keep the page files in the edition folder")
-        if not page_path.is_file():
-            raise PaibanError(f"page file {name!r} not found", path,
-                              find_key_line(text, "pages"),
-                              fix=f"create {page_path} or remove it from the page list")
-        parsed.append(parse_page(page_path))
+    pages_line = find_key_line(text, "pages")
+    parsed = [parse_page(page_file(folder, name, path, pages_line)) for name in pages]
+    check_page_list(parsed, path, pages_line)
     check_photo_columns(parsed, GEOMETRIES[paper_size])
     return Edition(folder, paper, date, issue, paper_size, parsed,
                    sample=bool(data.get("sample", False)), composition=composition,
                    printing=printing, output=output)
+
+
+def page_file(folder, name, path, line):
+    """The page file an entry of the page list names: a text file inside the folder."""
+    if not isinstance(name, str):
+        raise PaibanError(f"page list entry {shown(name)} is not a file name", path, line,
+                          fix="list the page files, e.g. 'pages: [p01.md, p02.md]'")
+    page_path = folder / name
+    if not page_path.resolve().is_relative_to(folder.resolve()):
+        raise PaibanError(f"page file {shown(name)} is outside the edition folder", path, line,
+                          fix="keep the page files in the edition folder")
+    if not page_path.is_file():
+        raise PaibanError(f"page file {shown(name)} not found", path, line,
+                          fix=f"create {page_path} or remove it from the page list")
+    return page_path
+
+
+def check_page_list(pages, path, line):
+    """Each page once, each page number once, and each page's outputs (named after
+    the file, wherever it sits in the folder) its own."""
+    numbers, names = {}, {}
+    for page in pages:
+        if page.number in numbers:
+            raise PaibanError(f"page number {page.number} is given by both "
+                              f"{numbers[page.number].name} and {page.path.name}",
+                              page.path, find_key_line(read_text(page.path), "page"),
+                              fix="give every page its own number in its front matter")
+        numbers[page.number] = page.path
+        stem = page.path.stem
+        if stem in names:
+            same = names[stem] == page.path
+            raise PaibanError(
+                f"page file {page.path.name} is listed twice" if same else
+                f"page files {names[stem]} and {page.path} would both write {stem}.pdf",
+                path, line, fix="list each page once" if same else
+                "give the page files different names")
+        names[stem] = page.path
 
 
 COMPOSITION_KEYS = {"level": str, "punctuation": str, "han_latin_gap": (int, float)}
@@ -154,14 +258,17 @@ def settings_block(name, values, types, make, path, line, example):
     """A block of settings in the edition file: known keys, each value of its type,
     made into a settings object (which checks the values themselves). Anything else
     is an error at the block's line."""
-    if not isinstance(values, dict) or set(values) - set(types):
+    if not isinstance(values, dict):
         raise PaibanError(f"'{name}' takes " + ", ".join(types), path, line,
                           fix=f"e.g. '{name}: {example}'")
+    for key in values:
+        if key not in types:
+            raise unknown_key(key, tuple(types), path, line, f"'{name}'")
     for key, value in values.items():
         kind = types[key]
         if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
             wanted = "a number" if isinstance(kind, tuple) else kind.__name__
-            raise PaibanError(f"{name} {key} must be {wanted}, not {value!r}", path, line)
+            raise PaibanError(f"{name} {key} must be {wanted}, not {shown(value)}", path, line)
     try:
         return make(**values)
     except ValueError as error:
@@ -181,12 +288,12 @@ def print_settings(values, folder, path, line):
             rest["profile"] = (folder / profile).resolve()
             if not rest["profile"].is_relative_to(folder.resolve()) \
                     or not rest["profile"].is_file():
-                raise PaibanError(f"print profile {profile!r} is not a file in the edition "
+                raise PaibanError(f"print profile {shown(profile)} is not a file in the edition "
                                   "folder", path, line,
                                   fix="copy the printer's .icc profile into the edition folder")
             problem = profile_problem(rest["profile"])
             if problem:
-                raise PaibanError(f"print profile {profile!r} {problem}", path, line,
+                raise PaibanError(f"print profile {shown(profile)} {problem}", path, line,
                                   fix="use the printer's CMYK output profile (.icc), e.g. "
                                   "ISOnewspaper26v4.icc for newsprint, or leave 'profile' "
                                   "out for the default")
@@ -199,6 +306,7 @@ def parse_page(path):
     """Parse one page source file into a :class:`Page`."""
     path = Path(path)
     text = read_text(path)
+    check_characters(text, path)
     tokens = markdown().parse(text)
     meta = {}
     if tokens and tokens[0].type == "front_matter":
@@ -218,14 +326,14 @@ def page_metadata(meta, path, text):
 
     number = meta.get("page")
     if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-        raise PaibanError(f"'page' must be a page number, not {number!r}", path,
+        raise PaibanError(f"'page' must be a page number, not {shown(number)}", path,
                           line_of("page"), fix="write e.g. 'page: 5'")
     title = meta.get("title", "")
     if not isinstance(title, str):
         raise PaibanError("'title' must be text", path, line_of("title"))
     layout = meta.get("layout", "feature")
     if layout not in LAYOUTS:
-        raise PaibanError(f"unknown layout {layout!r}", path, line_of("layout"),
+        raise PaibanError(f"unknown layout {shown(layout)}", path, line_of("layout"),
                           fix=f"use one of: {', '.join(LAYOUTS)}")
     editors = meta.get("editors") or {}
     if not isinstance(editors, dict) or any(
@@ -233,11 +341,9 @@ def page_metadata(meta, path, text):
             for role, name in editors.items()):
         raise PaibanError("'editors' takes names for " + ", ".join(EDITOR_ROLES), path,
                           line_of("editors"))
-    unknown = set(meta) - {"page", "title", "layout", "editors"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise PaibanError(f"unknown front matter key {key!r}", path, line_of(key),
-                          fix="page front matter takes page, title, layout, editors")
+    for key in meta:
+        if key not in PAGE_KEYS:
+            raise unknown_key(key, PAGE_KEYS, path, line_of(key), "page front matter")
     editors = {role: editors.get(role, "") for role in EDITOR_ROLES}
     return Page(path, number, title, layout, editors, None)
 
@@ -310,7 +416,8 @@ def parse_article(tokens, path):
                                       fix="give an image file inside the edition folder: "
                                           "![caption](photos/name.jpg)")
                 if text.startswith(":::"):
-                    raise PaibanError(f"unknown block '{text.split()[0:2]}'", path, line,
+                    name = " ".join(text.split()[:2])
+                    raise PaibanError(f"unknown block {shown(name)}", path, line,
                                       fix="blocks are ::: " + ", ::: ".join(CONTAINERS))
                 if in_quote:
                     block.lines.extend(Text(part.strip(), line + n) for n, part in
@@ -363,7 +470,9 @@ def add_photos(article, section, images, token, path, line):
         if not caption:
             raise PaibanError("photo without caption", path, line,
                               fix="write the caption between the brackets: ![caption](file)")
-        photo = Photo(Text(caption, line), image.attrs.get("src") or None, line,
+        # markdown-it percent-encodes the URL (photos/会场.jpg → photos/%E4…): the
+        # file is named by the decoded path, everywhere after the parser.
+        photo = Photo(Text(caption, line), unquote(image.attrs.get("src") or "") or None, line,
                       **photo_attributes(image.attrs.get("title") or "", path, line))
         target(article, section, path, line).photos.append(photo)
 
