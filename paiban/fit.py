@@ -6,8 +6,10 @@ columns beside its photos). For each section the fitter tries the text widths an
 column counts the grid allows (column widths a whole number of characters, 变栏) and
 picks the combination that fills the type area with the least blank space. Every
 height is a whole number of body lines, so all body lines sit on one baseline grid.
-What does not fit is overset: reported per block in characters, never pushed onto a
-second page.
+What does not fit is overset, never pushed onto a second page, set smaller than its
+floor, placed outside the type area or over another frame: the sections after a cut
+are left out whole, furniture and all, and each cut is reported at its source line
+with the characters it leaves out.
 """
 
 import math
@@ -559,7 +561,8 @@ def running_head(composer, page, paper, overset):
     up to the date and issue, which start at 30% of the width; the page number and
     title from the right up to them; the editors below, from the right up to the
     paper's name. What does not fit its zone is overset, never set over its
-    neighbour (components.css places the parts)."""
+    neighbour (components.css places the parts). The frame carries what is set: the
+    paper's name as its text, the page title as its style, the editors as its line."""
     geometry = composer.geometry
     width, char = geometry.type_width, geometry.char
     issue = 0.3 * width
