@@ -5,7 +5,6 @@ breaks and spaces lines) and the preflight (which names characters).
 """
 
 import re
-import unicodedata
 
 # Line-start and line-end prohibition (clreq 3.1.7), by level. The basic level ...
 _BASIC_START = set("、，。：；！？”’）］｝》〉】〕〗」』－～–·／") | set(",.:;!?)]}%‰℃°")
@@ -32,9 +31,17 @@ def is_dash_or_ellipsis(text):
     return bool(text) and text[0] in "—…" and len(set(text)) == 1
 
 
+# Blocks of Han ideographs by code point, not by this Python's Unicode tables (which
+# may predate an extension, as 3.11's Unicode 14 predates Extensions H and I).
+HAN_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF),
+              (0x2A700, 0x2EBEF), (0x2EBF0, 0x2EE5F), (0x2F800, 0x2FA1F),
+              (0x30000, 0x3134F), (0x31350, 0x323AF))
+
+
 def is_han(char):
-    """True for Han ideographs (CJK Unified, extensions and compatibility)."""
-    return unicodedata.name(char, "").startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEO"))
+    """True for Han ideographs (CJK Unified, Extensions A–I and compatibility)."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in HAN_BLOCKS)
 
 
 # Letters of the alphabets the faces set in proportional glyphs — Latin with its

@@ -392,3 +392,10 @@ def test_a_print_build_with_errors_leaves_no_plate(tmp_path, fonts):
     report = build_edition(parse_edition(folder), fonts, tmp_path / "out", output="print")
     assert report["pages"][0]["errors"] and report["pages"][0]["pdf"] is None
     assert not list((tmp_path / "out" / "ed" / "print").glob("*.pdf"))
+
+
+def test_ideographs_of_every_extension_are_han_whatever_python_knows():
+    from paiban.chars import is_han
+    for code in (0x3400, 0x4E00, 0x20000, 0x2A700, 0x2B820, 0x2CEB0, 0x2EBF0, 0x30000, 0x31350):
+        assert is_han(chr(code)), hex(code)
+    assert not any(map(is_han, "。a1—"))
