@@ -1,16 +1,20 @@
 """Composition rules on small constructed paragraphs, with the locked faces' metrics.
 
-One test (or a few) per rule of issue 3, named after the rule.
+One test (or a few) per rule of issue 3, named after the rule; issue 13 (Latin-heavy
+text in narrow columns) on constructed and on generated copy.
 """
+
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from copygen import paragraphs
-from typeset_lines import word_split
 from paiban.chars import FULLWIDTH_PUNCT, NOT_AT_END, NOT_AT_START
 from paiban.cjk import (SPACING_LOOSE, SPACING_MAX, STRETCH_MAX, WORD_SPACE_MAX, Settings,
                         compose, set_units)
+
+from copygen import paragraphs
+from typeset_lines import word_split
 
 MEASURE = 13
 
@@ -236,7 +240,7 @@ def test_a_long_word_breaks_at_a_hyphenation_point_with_a_hyphen(setting):
     # Without a hyphen the first line would be eight characters spread over 13 em.
     text = "一二三四五六七八internationalization一二三四五六七八九十一二三四五六七八九十。"
     lines = setting(text)
-    broken = [(line, following) for line, following in zip(lines, lines[1:]) if line.hyphen]
+    broken = [(line, following) for line, following in pairwise(lines) if line.hyphen]
     assert broken
     for line, following in broken:
         assert line.printed.endswith("-") and not line.text.endswith("-")
@@ -300,7 +304,7 @@ def test_generated_latin_heavy_copy_keeps_its_text_and_bounds(setting):
             lines = setting(text, measure=measure, indent=2.0)
             assert "".join(line.text for line in lines) == text
             lines_seen += len(lines)
-            for line, following in zip(lines, lines[1:]):
+            for line, following in pairwise(lines):
                 short += line.short
                 if not line.short:
                     assert widths(line) == pytest.approx(line.measure)

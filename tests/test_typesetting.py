@@ -98,7 +98,7 @@ def dense_lines(fonts, tmp_path_factory):
 @pytest.fixture(scope="module")
 def latin_article(fonts, tmp_path_factory):
     edition = latin_heavy_edition(tmp_path_factory.mktemp("latin") / "latin")
-    return edition, *built(edition, fonts, tmp_path_factory.mktemp("out"))
+    return built(edition, fonts, tmp_path_factory.mktemp("out"))
 
 
 @pytest.mark.parametrize("page", ["sample_lines", "dense_lines"])
@@ -135,7 +135,7 @@ def test_latin_heavy_article_sets_flush_without_loose_lines_or_split_words(latin
     """Issue 13's article: every line but a paragraph's last flush at both column edges
     (so no short line), no Han–Han gap over ¼ em, loose lines under 1%, no Latin word
     split but at a hyphenation point with a hyphen, the PDF text the source's."""
-    edition, entry, lines = latin_article
+    entry, lines = latin_article
     text = "".join(set_line.line.text for set_line in lines)
     assert len(text) > 0.95 * ARTICLE_SIZE and not entry["overset"]
     assert sum(map(is_latin, text)) > 0.08 * len(text)
