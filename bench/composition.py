@@ -23,7 +23,6 @@ from paiban import cjk, render  # noqa: E402
 from paiban.build import pdf_bytes  # noqa: E402
 from paiban.fit import Item, fit_page  # noqa: E402
 from paiban.fonts import Fonts  # noqa: E402
-from paiban.geometry import GEOMETRIES  # noqa: E402
 from paiban.source import parse_edition  # noqa: E402
 
 EDITION = ROOT / "source" / "sample-2023-01-16"
@@ -62,7 +61,7 @@ def uncomposed(placed):
 
 
 def composed_run(edition, page, fonts):
-    placed = fit_page(page, fonts, GEOMETRIES[edition.paper_size], edition.composition)
+    placed = fit_page(page, fonts, edition.house, edition.paper_size, edition.composition)
     return pdf_bytes(render.render(edition, page, placed, fonts), edition, page)
 
 
@@ -71,7 +70,8 @@ def naive_run(edition, page, fonts, placed):
     fetcher = render.SandboxFetcher([edition.path, render.STYLES_DIR])
     sheets = [CSS(filename=render.STYLES_DIR / name, url_fetcher=fetcher)
               for name in render.STYLESHEETS]
-    sheets += [CSS(string=render.page_css(placed.geometry, fonts)), CSS(string=NAIVE_CSS)]
+    sheets += [CSS(string=render.page_css(edition.house, placed.geometry, fonts)),
+               CSS(string=NAIVE_CSS)]
     document = HTML(string=html, base_url=str(edition.path) + "/",
                     url_fetcher=render.SandboxFetcher([edition.path, render.STYLES_DIR,
                                                        render.cache_root()])).render(
@@ -92,8 +92,8 @@ if __name__ == "__main__":
     fonts = Fonts()
     edition = parse_edition(EDITION)
     page = edition.pages[0]
-    placed = fit_page(page, fonts, GEOMETRIES[edition.paper_size], edition.composition)
-    fit, _ = timed(lambda: fit_page(page, fonts, GEOMETRIES[edition.paper_size],
+    placed = fit_page(page, fonts, edition.house, edition.paper_size, edition.composition)
+    fit, _ = timed(lambda: fit_page(page, fonts, edition.house, edition.paper_size,
                                     edition.composition))
     with_composition, composed = timed(lambda: composed_run(edition, page, fonts))
     without, naive = timed(lambda: naive_run(edition, page, fonts, placed))

@@ -46,8 +46,9 @@ def standalone_html(work):
     _, placed = check_page(edition, page, fonts)
     html = render.html_for(edition, page, placed, fonts)
     faces = fonts.subset(render.page_characters(html))
-    css = render.font_face_css(faces) + render.page_css(placed.geometry, fonts) + "".join(
-        (render.STYLES_DIR / name).read_text(encoding="utf-8") for name in render.STYLESHEETS)
+    css = render.font_face_css(faces) + render.page_css(edition.house, placed.geometry, fonts) \
+        + "".join((render.STYLES_DIR / name).read_text(encoding="utf-8")
+                  for name in render.STYLESHEETS)
     path = work / "page.html"
     path.write_text(html.replace("</head>", f"<style>{css}</style></head>"), encoding="utf-8")
     return path

@@ -41,6 +41,7 @@ from .changes import rasterise
 from .errors import PaibanError
 from .files import sha256_of, write_atomically
 from .fonts import LOCK, ROOT
+from .house import HOUSES
 from .render import LAYOUT, STYLES_DIR, render
 from .source import EDITION_FILE, parse_edition
 
@@ -52,7 +53,7 @@ THUMBNAIL_TOLERANCE = (48, 0.005)  # a later PDFium may shade a few pixels a lit
 VERIFY_DPI = 100          # a swapped photo or a recoloured rule shows at far less
 INDEX_TEMPLATE = "archive-index.html.j2"
 PAIBAN_FILES = [*sorted(p for p in LAYOUT.glob("*.j2") if p.name != INDEX_TEMPLATE),
-                *sorted(STYLES_DIR.glob("*.css")), LOCK]
+                *sorted(STYLES_DIR.glob("*.css")), *sorted(HOUSES.glob("*.yaml")), LOCK]
 CATALOGUED = ("paiban", "weasyprint", "pango", "harfbuzz")  # versions the catalog shows
 NAME_BYTES = 200          # a folder name must fit the file system's 255 bytes
 

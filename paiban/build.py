@@ -29,7 +29,6 @@ from .changes import change_proof
 from .files import (publish, recover, remove_leftovers, stage_removals, staged,
                     write_atomically)
 from .fit import fit_page
-from .geometry import GEOMETRIES
 from .printing import finish as printing_finish
 from .render import pdf_metadata, render
 
@@ -75,11 +74,11 @@ def check_page(edition, page, fonts, strict=False, printing=None):
     """Preflight one page: findings and the placed page (None if it cannot be fitted).
     The photos' resolution at their placed size is checked against the edition's
     print settings: errors for print (``printing``), warnings on a proof."""
-    findings = preflight.coverage(page, fonts) + preflight.images(page, strict,
-                                                                  printing is not None)
+    findings = preflight.coverage(page, fonts, edition.house) + preflight.images(
+        page, strict, printing is not None)
     if any(f.severity == "error" for f in findings):
         return findings, None
-    placed = fit_page(page, fonts, GEOMETRIES[edition.paper_size], edition.composition,
+    placed = fit_page(page, fonts, edition.house, edition.paper_size, edition.composition,
                       edition.printing.warn_ppi, paper=edition.paper)
     findings += preflight.overset(page, placed)
     findings += preflight.resolution(edition, page, placed, printing or edition.printing,
@@ -241,7 +240,7 @@ def build_page(edition, page, fonts, target, strict, printing=None):
              "fonts": {}, "errors": [f.as_dict() for f in findings if f.severity == "error"],
              "warnings": [f.as_dict() for f in findings if f.severity == "warning"],
              "fallbacks": fonts.fallback_characters(
-                 (role, text.text) for _, role, text in preflight.styled_texts(page))}
+                 (role, text.text) for _, role, text in preflight.styled_texts(page, edition.house))}
     if placed is not None:
         document = render(edition, page, placed, fonts, printing)
         if printing:

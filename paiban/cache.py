@@ -21,15 +21,21 @@ from .fonts import ROOT
 CODE = ("paiban/**/*.py", "layout/**/*", "styles/**/*", "fonts/fonts.lock.toml")
 
 
+def code_files():
+    """paiban's own files a page depends on: code, templates, styles (house styles
+    included), the font lock."""
+    return [path for pattern in CODE
+            for path in sorted(p for p in ROOT.glob(pattern) if p.is_file())]
+
+
 @functools.cache
 def code_digest():
     """What every page depends on: paiban's files and versions."""
     digest = hashlib.sha256(f"paiban {__version__} weasyprint "
                             f"{importlib.metadata.version('weasyprint')}".encode())
-    for pattern in CODE:
-        for path in sorted(p for p in ROOT.glob(pattern) if p.is_file()):
-            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+    for path in code_files():
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -260,14 +260,14 @@ def fonts_used(paths, chars):
     for edition in editions(paths) if paths else []:
         for page in edition.pages:
             print(page.path)
-            used = fonts.fallback_characters((role, text.text)
-                                             for _, role, text in styled_texts(page))
+            used = fonts.fallback_characters(
+                (role, text.text) for _, role, text in styled_texts(page, edition.house))
             for family, found in used.items():
                 print(f"  {family:<20} {' '.join(found)}  "
                       f"({' '.join(f'U+{ord(c):04X}' for c in found)})")
             if not used:
                 print("  every character is set in its role's own face")
-            for finding in coverage(page, fonts):
+            for finding in coverage(page, fonts, edition.house):
                 print(finding)
                 missing += 1
     return 1 if missing else 0

@@ -19,41 +19,12 @@ from . import cjk
 from .model import PullQuote, Text
 from .printing import PrintSettings
 
-# Type styles: role in the font lock, size and line height in points.
-STYLES = {
-    "body": ("song", 9.0, None),          # line height: the geometry's pitch
-    "lead": ("kai", 10.5, 17.0),
-    "quote": ("kai", 14.0, 21.6),
-    "caption": ("kai", 8.0, 12.0),
-    "subtitle": ("kai", 16.0, 20.0),
-    "byline": ("kai", 12.0, 14.4),
-    "banner": ("hei", 14.0, 20.0),
-    "subheading": ("song_heavy", 14.0, 20.0),
-    "credit": ("kai", 8.0, 12.0),
-    "header": ("hei", 9.0, 14.4),
-    "masthead": ("hei", 20.0, 24.0),
-    "headline": ("song_heavy", None, None),  # size fitted to the width
-}
 # Where a style composes differently from the edition's settings (cjk.Settings).
 STYLE_SETTINGS = {
     "caption": {"indent": 0.0},
     "quote": {"indent": 0.0, "justified": False},  # centred, one verse a line
 }
-HEADLINE_MAX = 48.0
-# Floors: what is too long is overset, never set smaller than these.
-HEADLINE_MIN = STYLES["subtitle"][1]  # a headline smaller than its subtitle reads as one
-QUOTE_MIN = STYLES["lead"][1]         # a pull quote stays larger than the body around it
-# The share of the type area's lines the headline block and the lead may take at most,
-# so that the sections keep room whatever the copy.
-HEADLINE_SHARE = 1 / 4
-LEAD_SHARE = 1 / 3
-INDENT = 0.12  # components.css indents headline lines, subtitle and byline this much
-LEAD_COLUMNS = (4, 3)  # across the page, preferred first
-LEAD_MIN_LINES = 3  # in each lead column, or the lead takes fewer columns
 SHOWN = 12  # characters of overset copy quoted in the report
-PHOTO_RATIO = (0.5, 0.8)  # frame height / width, widened to take a photo's own shape
-OWN_RATIO = (1 / 3, 1.5)  # the widest that widening goes
-PORTRAIT_FOCUS = (0.5, 1 / 3)  # heads sit in the upper third of a portrait
 
 
 @dataclass
@@ -100,18 +71,30 @@ class PlacedPage:
 
 
 class Composer:
-    """Composes text in a style at a measure, with the style's face metrics and
-    the edition's composition settings."""
+    """Composes text in a style of the house style at a measure, with the style's
+    face metrics and the edition's composition settings."""
 
-    def __init__(self, fonts, geometry, rules=cjk.Settings()):
+    def __init__(self, fonts, house, geometry, rules=cjk.Settings()):
         self.fonts = fonts
+        self.house = house
         self.geometry = geometry
         self.rules = rules
         self.cache = {}
 
     def style(self, name):
-        role, size, line_height = STYLES[name]
+        """Face role, size and leading (pt) of a text style: the grid's body size and
+        pitch where the house style leaves them open."""
+        role, size, line_height = self.house.style(name)
         return role, size or self.geometry.body_size, line_height or self.geometry.pitch
+
+    def tracking(self, name):
+        """The style's letter-spacing in points."""
+        return self.house.text_styles[name].tracking * self.style(name)[1]
+
+    @property
+    def quote_min(self):
+        """A pull quote stays larger than the lead around it: below, a verse breaks."""
+        return self.style("lead")[1]
 
     def lines(self, text, style, width_pt, size=None):
         role, style_size, _ = self.style(style)
@@ -184,7 +167,7 @@ def section_items(composer, section, width, capacity):
     ``capacity`` lines (more than the band could ever hold) is not composed but
     counted, as one item too tall for any column, so that it is reported as overset
     however large the copy is. A pull quote is sized so that each verse sets on one
-    line, but not below QUOTE_MIN: a longer verse breaks."""
+    line, but not below the lead's size: a longer verse breaks."""
     geometry = composer.geometry
     _, _, quote_height = composer.style("quote")
     per_line = 2 * round(width / geometry.char)  # at most: Latin sets about two an em
@@ -203,7 +186,7 @@ def section_items(composer, section, width, capacity):
                 continue
             quote_width = width
             size = composer.fitting_size([t.text for t in block.lines], "quote", quote_width,
-                                         QUOTE_MIN)
+                                         composer.quote_min)
             lines = [line for text in block.lines
                      for line in composer.lines(text.text, "quote", quote_width, size)]
             leading = quote_height * size / composer.style("quote")[1]
@@ -260,18 +243,18 @@ class PhotoRows:
         return shares
 
 
-def frame_lines(geometry, photo, width, warn_ppi=None):
+def frame_lines(composer, photo, width, warn_ppi=None):
     """The fewest and most body lines a photo's frame ``width`` points wide may
-    take: the editor's aspect, else PHOTO_RATIO widened to the photo's own shape
-    (so it can be set uncropped). With ``warn_ppi``, no larger than the photo's
-    pixels fill at that resolution, and None if it cannot be this wide."""
-    pitch = geometry.pitch
+    take: the editor's aspect, else the house style's frame ratio widened to the
+    photo's own shape (so it can be set uncropped). With ``warn_ppi``, no larger than
+    the photo's pixels fill at that resolution, and None if it cannot be this wide."""
+    pitch, shapes = composer.geometry.pitch, composer.house.photos
     if photo.aspect:
         low = high = max(1, round((width * photo.aspect + pitch / 3) / pitch))
     else:
-        own = photo.pixels[1] / photo.pixels[0] if photo.pixels else PHOTO_RATIO[0]
-        low = math.ceil(width * min(PHOTO_RATIO[0], max(own, OWN_RATIO[0])) / pitch)
-        high = math.floor(width * max(PHOTO_RATIO[1], min(own, OWN_RATIO[1])) / pitch)
+        own = photo.pixels[1] / photo.pixels[0] if photo.pixels else shapes.ratio[0]
+        low = math.ceil(width * min(shapes.ratio[0], max(own, shapes.own_ratio[0])) / pitch)
+        high = math.floor(width * max(shapes.ratio[1], min(own, shapes.own_ratio[1])) / pitch)
     if warn_ppi and photo.pixels:
         fills = [pixels * 72 / warn_ppi for pixels in photo.pixels]  # in points
         high = min(high, math.floor((fills[1] + pitch / 3) / pitch))
@@ -291,9 +274,9 @@ def photo_rows(composer, photos, area_span, per_row, warn_ppi):
     for photo in photos:
         span = photo.columns or area_span // per_row
         width = geometry.span(0, span)[1]
-        lines = frame_lines(geometry, photo, width, warn_ppi)
+        lines = frame_lines(composer, photo, width, warn_ppi)
         if lines is None and (photo.columns or span == 1):
-            low, _ = frame_lines(geometry, photo, width)
+            low, _ = frame_lines(composer, photo, width)
             lines = (low, low)
         if lines is None or span > area_span:
             return None
@@ -354,9 +337,7 @@ HEADING_LINES = 2
 OVERSET_COST = 1e6
 MIN_LINES_UNDER_PHOTO = 3
 MIN_CUT_LINES = 3  # a band cut at the foot of the page keeps this many body lines at least
-# The banner's title box: padding and margin, and letter-spacing (components.css).
-BANNER_BOX = 32.0
-BANNER_TRACKING = 2.0
+BANNER_BOX = 32.0  # the banner's title box: padding and margin (components.css)
 
 
 def blank_lines(option, heights):
@@ -486,13 +467,15 @@ def section_options(composer, section, photos_left, limit, warn_ppi):
     return found
 
 
-def fit_page(page, fonts, geometry, rules=cjk.Settings(), warn_ppi=PrintSettings.warn_ppi,
-             paper=""):
-    """Place ``page`` on ``geometry``: frames, overset and warnings. No photo gets a
-    frame larger than its pixels fill at ``warn_ppi``. Nothing is placed outside
-    the type area or over another frame: what does not fit is overset. ``paper`` is
-    the paper's name, for the running head."""
-    composer = Composer(fonts, geometry, rules)
+def fit_page(page, fonts, house, paper_size, rules=cjk.Settings(),
+             warn_ppi=PrintSettings.warn_ppi, paper=""):
+    """Place ``page`` on the ``paper_size`` grid of the ``house`` style: frames,
+    overset and warnings. No photo gets a frame larger than its pixels fill at
+    ``warn_ppi``. Nothing is placed outside the type area or over another frame:
+    what does not fit is overset. ``paper`` is the paper's name, for the running
+    head."""
+    geometry = house.geometry(paper_size)
+    composer = Composer(fonts, house, geometry, rules)
     article = page.article
     pitch, width = geometry.pitch, geometry.type_width
     frames, overset, warnings = [], [], []
@@ -501,18 +484,19 @@ def fit_page(page, fonts, geometry, rules=cjk.Settings(), warn_ppi=PrintSettings
     frames.append(running_head(composer, page, paper, overset))
     y += 3 * pitch
     y = place_headline(composer, article.headline, y,
-                       math.floor(geometry.lines * HEADLINE_SHARE), frames, overset)
+                       math.floor(geometry.lines * house.headline.page_share), frames,
+                       overset)
     for name, lines in (("subtitle", 2), ("byline", 1)):
         text = getattr(article, name)
         if text:
-            frames.append(one_line(composer, name, text, y, lines, width * (1 - INDENT),
-                                   overset))
+            frames.append(one_line(composer, name, text, y, lines,
+                                   width * (1 - house.headline.indent), overset))
             y += lines * pitch
     y += pitch
 
     if article.lead:
         y = place_lead(composer, article.lead, frames, y,
-                       math.floor(geometry.lines * LEAD_SHARE), overset)
+                       math.floor(geometry.lines * house.lead.page_share), overset)
 
     foot = pitch if article.credit else 0
     available = round((geometry.type_height - y - foot) / pitch)
@@ -568,10 +552,12 @@ def running_head(composer, page, paper, overset):
     issue = 0.3 * width
     editors = "　".join(label + page.editors[role] for role, label in EDITOR_LABELS.items()
                        if page.editors.get(role))
-    folio = len(f"第{page.number}版　")
+    folio = len(composer.house.running_head.folio.format(
+        paper=paper, date="", issue="", page=page.number, title="") + "　")
     parts = []
     for what, text, style, measure, tracking in (
-            ("paper name (edition.yaml 'paper:')", paper, "masthead", issue - char, 2.0),
+            ("paper name (edition.yaml 'paper:')", paper, "masthead", issue - char,
+             composer.tracking("masthead")),
             ("page title (front matter 'title:')", page.title, "header",
              width - issue - (ISSUE_ZONE + folio + 1) * char - 12, 0.0),
             ("editors (front matter 'editors:')", editors, "body", width - issue - char,
@@ -586,35 +572,46 @@ def running_head(composer, page, paper, overset):
 
 
 def place_headline(composer, headline, y, limit, frames, overset):
-    """The headline lines, a frame each, alternately to the left and the right: at
-    the size that fits the longest in 60% of the width (at most HEADLINE_MAX),
+    """The headline lines, a frame each, aligned as the house style says
+    (staggered: alternately to the left and the right): at the size that fits the
+    longest in the house style's share of the width (at most its largest size),
     smaller where the lines would take more than ``limit`` body lines, never below
-    HEADLINE_MIN. Lines beyond ``limit`` and the end of a line too long for its
+    its smallest size. Lines beyond ``limit`` and the end of a line too long for its
     measure are overset."""
-    geometry = composer.geometry
+    geometry, rules = composer.geometry, composer.house.headline
     width = geometry.type_width
-    longest = max((sum(composer.fonts.advance("song_heavy", c) for c in t.text)
+    face = composer.style("headline")[0]
+    longest = max((sum(composer.fonts.advance(face, c) for c in t.text)
                    for t in headline), default=1)
-    size = max(HEADLINE_MIN, min(HEADLINE_MAX, math.floor(width * 0.6 / longest)))
+    size = max(rules.min_size, min(rules.max_size,
+                                   math.floor(width * rules.width_share / longest)))
 
     def lines(size):
         return math.ceil(size * 1.2 / geometry.pitch)
-    while size > HEADLINE_MIN and len(headline) * lines(size) > limit:
+    while size > rules.min_size and len(headline) * lines(size) > limit:
         size -= 1
     shown = headline[:limit // lines(size)]
     for index, text in enumerate(shown):
-        count = composer.fitting_characters(text.text, "headline", width * (1 - INDENT), size)
+        count = composer.fitting_characters(text.text, "headline",
+                                            width * (1 - rules.indent), size)
         if count < len(text.text):
             overset.append(Overset("headline", text.line, len(text.text) - count,
                                    text.text[count:count + SHOWN], room=count))
         frames.append(Frame("headline", 0, y, width, lines(size) * geometry.pitch,
                             text=text.text[:count], size=size, source_line=text.line,
-                            style="left" if index % 2 == 0 else "right"))
+                            style=headline_alignment(rules.align, index)))
         y += lines(size) * geometry.pitch
     cut = headline[len(shown)].line if len(shown) < len(headline) else 0
     overset += [Overset("headline", text.line, len(text.text), text.text[:SHOWN], cut)
                 for text in headline[len(shown):]]
     return y
+
+
+def headline_alignment(align, index):
+    """The CSS class of a headline line: left, right or centre."""
+    if align == "staggered":
+        return "left" if index % 2 == 0 else "right"
+    return align
 
 
 def one_line(composer, style, text, y, lines, measure, overset):
@@ -630,16 +627,16 @@ def one_line(composer, style, text, y, lines, measure, overset):
                  text=text.text[:count], style=style, source_line=text.line)
 
 
-def lead_layouts(geometry):
+def lead_layouts(geometry, preferred):
     """Where the lead's columns may go, best first, as (left edges, width): three or
-    four columns across the page, then fewer on the base grid, two base columns
-    wide, then one."""
+    four columns across the page (``preferred``, the house style's), then fewer on
+    the base grid, two base columns wide, then one."""
     width, gutter = geometry.type_width, 2 * geometry.char
-    for count in LEAD_COLUMNS:
+    for count in preferred:
         column = (width - (count - 1) * gutter) / count
         yield [n * (column + gutter) for n in range(count)], column
     for span in (2, 1):
-        for count in range(min(LEAD_COLUMNS) - 1, 0, -1):
+        for count in range(min(preferred) - 1, 0, -1):
             yield [geometry.span(n * span, span)[0] for n in range(count)], \
                 geometry.span(0, span)[1]
 
@@ -661,15 +658,16 @@ def lead_lines(composer, lead, measure, capacity):
 
 
 def place_lead(composer, lead, frames, y, limit, overset):
-    """The lead above a rule, in three or four columns across the page, whichever
-    leaves them most even; a lead too short to give each column LEAD_MIN_LINES
-    lines takes fewer, narrower columns (down to one base column). Columns are
-    balanced; what does not fit in ``limit`` body lines is overset."""
-    geometry = composer.geometry
+    """The lead above a rule, in the house style's numbers of columns across the
+    page (three or four), whichever leaves them most even; a lead too short to give
+    each column the house style's fewest lines takes fewer, narrower columns (down to
+    one base column). Columns are balanced; what does not fit in ``limit`` body
+    lines is overset."""
+    geometry, rules = composer.geometry, composer.house.lead
     _, size, line_height = composer.style("lead")
     most = max(1, math.floor((limit - 1) * geometry.pitch / line_height))
     settings = []
-    for lefts, column_width in lead_layouts(geometry):
+    for lefts, column_width in lead_layouts(geometry, rules.columns):
         measure = math.floor(column_width / size) * size
         lines, rest = lead_lines(composer, lead, measure, len(lefts) * most)
         per_column = min(most, math.ceil(len(lines) / len(lefts)))
@@ -677,10 +675,10 @@ def place_lead(composer, lead, frames, y, limit, overset):
         lost = sum(len(line.text) for line, _ in lines[held:]) + (rest.characters if rest else 0)
         settings.append(((lost, held - min(held, len(lines))),  # overset, then unevenness
                          lefts, measure, lines, rest, per_column))
-    across = [s for s in settings[:len(LEAD_COLUMNS)]
-              if len(s[3]) >= LEAD_MIN_LINES * len(s[1])]
-    narrower = [s for s in settings[len(LEAD_COLUMNS):]
-                if len(s[3]) >= LEAD_MIN_LINES * len(s[1])]
+    across = [s for s in settings[:len(rules.columns)]
+              if len(s[3]) >= rules.min_lines * len(s[1])]
+    narrower = [s for s in settings[len(rules.columns):]
+                if len(s[3]) >= rules.min_lines * len(s[1])]
     _, lefts, measure, lines, rest, per_column = (
         min(across, key=lambda s: s[0]) if across
         else narrower[0] if narrower else settings[-1])
@@ -712,7 +710,7 @@ def banner_texts(composer, section, overset):
     (the title in its box, then the subheading); the rest is overset."""
     geometry = composer.geometry
     texts, measure = [], geometry.type_width - BANNER_BOX
-    for text, style, tracking in ((section.title, "banner", BANNER_TRACKING),
+    for text, style, tracking in ((section.title, "banner", composer.tracking("banner")),
                                   (section.subheading, "subheading", 0.0)):
         if not text:
             texts.append("")
@@ -811,7 +809,8 @@ def place_photos(composer, section, option, top, lines, frames, overset):
             height = share * pitch - pitch / 3
             frames.append(Frame("photo", x, y, width, height, src=photo.src,
                                 text=photo.caption.text, source_line=photo.line,
-                                crop=crop_position(photo, width, height)))
+                                crop=crop_position(photo, width, height,
+                                                   composer.house.photos.portrait_focus)))
             frames.append(Frame("caption", x, y + share * pitch, width, caption * pitch,
                                 lines=rows.captions[n], style="caption",
                                 size=rows.caption_sizes[n], line_height=caption_height,
@@ -820,7 +819,7 @@ def place_photos(composer, section, option, top, lines, frames, overset):
         y += (share + caption) * pitch
 
 
-def crop_position(photo, width, height):
+def crop_position(photo, width, height, portrait_focus):
     """Where a frame's window onto its photo sits, as CSS object-position
     percentages: centred on the photo's focus as far as the photo reaches. Without
     a focus, the centre; for a portrait or square photo, the upper third, where
@@ -828,7 +827,7 @@ def crop_position(photo, width, height):
     if not photo.pixels:
         return 50.0, 50.0
     pixel_width, pixel_height = photo.pixels
-    focus = photo.focus or (PORTRAIT_FOCUS if pixel_height >= pixel_width else (0.5, 0.5))
+    focus = photo.focus or (portrait_focus if pixel_height >= pixel_width else (0.5, 0.5))
     scale = max(width / pixel_width, height / pixel_height)  # object-fit: cover
 
     def along(pixels, frame, point):

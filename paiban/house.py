@@ -16,9 +16,10 @@ falls back silently to a default.
 import dataclasses
 import difflib
 import functools
+import tomllib
 import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -26,8 +27,17 @@ import yaml
 from .errors import PaibanError, shown
 from .geometry import Geometry
 
-HOUSES = Path(__file__).resolve().parent.parent / "styles" / "houses"
+ROOT = Path(__file__).resolve().parent.parent
+HOUSES = ROOT / "styles" / "houses"
 DEFAULT_HOUSE = "sample-daily"
+
+
+@functools.cache
+def text_roles(lock=ROOT / "fonts" / "fonts.lock.toml"):
+    """The font lock's roles text may be set in (not its fallback-only faces)."""
+    with open(lock, "rb") as file:
+        data = tomllib.load(file)
+    return tuple(name for name in data.get("roles", {}) if name not in data.get("fallbacks", []))
 
 
 class FieldError(ValueError):
@@ -88,11 +98,20 @@ class TextStyle:
     colour: str = "black"            # a name under colours:
 
     def __post_init__(self):
+        if self.face not in text_roles():
+            nearest = difflib.get_close_matches(self.face, text_roles(), n=1)
+            raise FieldError(("face",), f"face {self.face!r} is not a text role of "
+                             "fonts/fonts.lock.toml: " + (f"did you mean '{nearest[0]}'? "
+                                                          if nearest else "")
+                             + f"use one of {', '.join(text_roles())}")
         if self.size is not None:
             within("size", self.size, 5, 200)
         if self.leading is not None:
             within("leading", self.leading, 5, 240)
         within("tracking", self.tracking, -0.1, 1)
+
+
+ALIGNMENTS = ("staggered", "left", "centre")
 
 
 @dataclass(frozen=True)
@@ -102,8 +121,12 @@ class Headline:
     width_share: float = 0.6    # of the type width its longest line may take
     page_share: float = 0.25    # of the type area's lines the headline block may take
     indent: float = 0.12        # of the type width: the stagger of headline lines
+    align: str = "staggered"    # or left, centre: where the headline lines stand
 
     def __post_init__(self):
+        if self.align not in ALIGNMENTS:
+            raise FieldError(("align",), f"align {self.align!r}: use "
+                             + ", ".join(ALIGNMENTS))
         within("min_size", self.min_size, 8, self.max_size)
         within("max_size", self.max_size, self.min_size, 200)
         within("width_share", self.width_share, 0.2, 1)
@@ -159,7 +182,7 @@ class HouseStyle:
     paper_sizes: dict[str, Grid]
     text_styles: dict[str, TextStyle]
     colours: dict[str, tuple[float, float, float, float]]   # CMYK, % each
-    rules: dict[str, float] = field(default_factory=dict)    # line widths, pt
+    rules: dict[str, float]                                   # line widths, pt
     headline: Headline = Headline()
     lead: Lead = Lead()
     photos: Photos = Photos()
@@ -171,12 +194,19 @@ class HouseStyle:
             if not all(0 <= value <= 100 for value in colour):
                 raise FieldError(("colours", name),
                                  f"colour {name}: four percentages C M Y K, 0 to 100")
-        missing = REQUIRED_STYLES - set(self.text_styles)
-        if missing:
-            raise ValueError(f"text_styles lacks {', '.join(sorted(missing))}")
+        for name, required in (("text_styles", REQUIRED_STYLES), ("colours", REQUIRED_COLOURS),
+                               ("rules", REQUIRED_RULES)):
+            missing = required - set(getattr(self, name))
+            if missing:
+                raise FieldError((name,), f"{name} lacks {', '.join(sorted(missing))}")
+        body = self.text_styles["body"]
+        if body.size is not None or body.leading is not None:
+            raise FieldError(("text_styles", "body"), "the body's size and leading are the "
+                             "grid's (paper_sizes: body_size, leading): remove them here")
         for name, style in self.text_styles.items():
             if style.colour not in self.colours:
-                raise FieldError(("text_styles", name, "colour"), f"text style {name}: colour {style.colour!r} is not under "
+                raise FieldError(("text_styles", name, "colour"),
+                                 f"text style {name}: colour {style.colour!r} is not under "
                                  f"colours ({', '.join(self.colours)})")
         for name, width in self.rules.items():
             within(f"rule {name}", width, 0, 5, ("rules", name))
@@ -192,6 +222,9 @@ class HouseStyle:
 
 REQUIRED_STYLES = {"body", "lead", "quote", "caption", "subtitle", "byline", "banner",
                    "subheading", "credit", "header", "masthead", "headline"}
+# The colours and rules the stylesheets name (styles/components.css).
+REQUIRED_COLOURS = {"black", "accent", "knockout", "placeholder", "placeholder_ink"}
+REQUIRED_RULES = {"hairline", "head", "lead", "quote", "frame"}
 
 
 @functools.cache

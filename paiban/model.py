@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .cjk import Settings
+from .house import DEFAULT_HOUSE, HouseStyle, load_house
 from .printing import PrintSettings
 
 
@@ -128,6 +129,11 @@ class Edition:
     composition: Settings = Settings()
     printing: PrintSettings = PrintSettings()
     output: str = "proof"         # what `paiban build` writes: proof or print
+    house: HouseStyle = None      # the paper's look (paiban.house); the default's if None
+
+    def __post_init__(self):
+        if self.house is None:
+            self.house = load_house(DEFAULT_HOUSE)
 
     @property
     def slug(self):

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from PIL import Image, ImageFile
 
-from .fit import STYLES
 from .errors import shown
 from .model import Text
 
@@ -36,20 +35,21 @@ class Finding:
         return asdict(self)
 
 
-def styled_texts(page):
+def styled_texts(page, house):
     """(kind, font role, text) for every text of the page, the running head's
-    furniture included: what the coverage check and the fallback report read."""
+    furniture included, in the faces of the ``house`` style: what the coverage check
+    and the fallback report read."""
     furniture = [("header", Text(name, 1)) for name in [page.title, *page.editors.values()]]
     for kind, text in list(page.article.elements()) + furniture:
-        yield kind, STYLES[kind][0], text
+        yield kind, house.style(kind)[0], text
 
 
-def coverage(page, fonts):
+def coverage(page, fonts, house):
     """One error per character (and element kind) no face of its chain covers: the
     chain ends in the lock's fallback faces (symbols, rare ideographs), so what is
     left is in no locked face at all."""
     findings, seen = [], set()
-    for kind, role, text in styled_texts(page):
+    for kind, role, text in styled_texts(page, house):
         for char in text.text:
             if char == " " or (char, role) in seen:  # spaces are set as positions
                 continue

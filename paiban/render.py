@@ -22,14 +22,13 @@ from weasyprint.urls import URLFetcher
 
 from .chars import is_dash_or_ellipsis
 from .fonts import ROOT, cache_root
-from .fit import STYLES
 from .preflight import DATA_IMAGE_BYTES, photo_bytes
 from .photos import proof_image
 from .printing import cmyk_image, print_css
 
 LAYOUT = ROOT / "layout"
 STYLES_DIR = ROOT / "styles"
-STYLESHEETS = ("colours.css", "page.css", "typography.css", "components.css")
+STYLESHEETS = ("page.css", "typography.css", "components.css")
 WEEKDAYS = "一二三四五六日"
 
 
@@ -164,27 +163,42 @@ def page_characters(html):
     return set(unescape(re.sub(r"<[^>]*>", "", html))) - set("\n")
 
 
-def page_css(geometry, fonts):
-    """@page and the variables the stylesheets use: geometry, and for every text
-    style its font stack (the lock's chain for its role), size and leading."""
+def page_css(house, geometry, fonts):
+    """@page and the variables the stylesheets use, all from the house style: the
+    grid's geometry; for every text style its font stack (the lock's chain for its
+    role), size, leading, tracking and colour; the colours as CMYK; rule widths."""
     variables = dict(geometry.css_variables())
-    for name, (role, size, leading) in STYLES.items():
+    for name, style in house.text_styles.items():
+        size = style.size or geometry.body_size
         variables[f"{name}-font"] = ", ".join(
-            f'"paiban-{face.role.name}"' for face in fonts.chain(role))
-        variables[f"{name}-size"] = f"{size or geometry.body_size}pt"
-        variables[f"{name}-leading"] = f"{leading or geometry.pitch:.3f}pt"
+            f'"paiban-{face.role.name}"' for face in fonts.chain(style.face))
+        variables[f"{name}-size"] = f"{size}pt"
+        variables[f"{name}-leading"] = f"{style.leading or geometry.pitch:.3f}pt"
+        variables[f"{name}-tracking"] = f"{style.tracking * size:.3f}pt"
+        variables[f"{name}-colour"] = f"var(--{css_name(style.colour)})"
+    for name, cmyk in house.colours.items():
+        variables[css_name(name)] = "device-cmyk({:g} {:g} {:g} {:g})".format(
+            *(value / 100 for value in cmyk))
+    for name, width in house.rules.items():
+        variables[f"rule-{css_name(name)}"] = f"{width:g}pt"
+    variables["headline-indent"] = f"{house.headline.indent * 100:g}%"
     variables = "".join(f"--{k}:{v};" for k, v in variables.items())
     return (f"@page {{ size: {geometry.trim_width:.3f}pt {geometry.trim_height:.3f}pt; "
             f"margin: 0 }}\n:root {{ {variables} }}")
 
 
+def css_name(name):
+    return name.replace("_", "-")
+
+
 def html_for(edition, page, placed, fonts):
     template = environment().get_template(f"{page.layout}.html.j2")
+    head = edition.house.running_head
+    said = {"paper": edition.paper, "date": long_date(edition.date), "issue": edition.issue,
+            "page": page.number, "title": page.title}
     return template.render(
         edition=edition, page=page, frames=placed.frames, geometry=placed.geometry,
-        date=long_date(edition.date),
-        styles={name: {"size": size, "line_height": lh}
-                for name, (role, size, lh) in STYLES.items()})
+        issue_line=head.issue.format(**said), folio=head.folio.format(**said))
 
 
 def render(edition, page, placed, fonts, printing=None):
@@ -208,7 +222,8 @@ def render(edition, page, placed, fonts, printing=None):
     font_config = FontConfiguration()
     stylesheets = [CSS(filename=STYLES_DIR / name, url_fetcher=fetcher)
                    for name in STYLESHEETS]
-    stylesheets.append(CSS(string=font_face_css(faces) + page_css(placed.geometry, fonts)
+    stylesheets.append(CSS(string=font_face_css(faces)
+                           + page_css(edition.house, placed.geometry, fonts)
                            + extra_css, url_fetcher=fetcher, font_config=font_config,
                            color_profiles=options.get("color_profiles")))
     return HTML(string=html, base_url=next(iter(urls)),

@@ -21,14 +21,13 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from .chars import join_wrapped
 from .cjk import Settings
 from .errors import PaibanError, shown
-from .geometry import GEOMETRIES
+from .house import DEFAULT_HOUSE, HOUSES, load_house
 from .model import Article, Edition, Page, Photo, PullQuote, Section, Text
 from .printing import PrintSettings, profile_problem
 
 EDITION_FILE = "edition.yaml"
 CONTAINERS = ("subtitle", "byline", "lead", "credit")
 LAYOUTS = ("feature",)
-PAPER_SIZES = ("broadsheet", "tabloid")
 EDITOR_ROLES = ("editor", "art_editor", "proofreader")
 PAGE_KEYS = ("page", "title", "layout", "editors")
 
@@ -152,8 +151,8 @@ def find_key_line(text, key, first_line=1):
     return first_line
 
 
-EDITION_KEYS = ("paper", "date", "issue", "pages", "paper_size", "sample", "composition",
-                "output", "print")
+EDITION_KEYS = ("paper", "date", "issue", "pages", "house", "paper_size", "sample",
+                "composition", "output", "print")
 
 
 def parse_edition(folder):
@@ -186,11 +185,13 @@ def parse_edition(folder):
     date = need("date", datetime.date)
     issue = need("issue", int)
     pages = need("pages", list)
+    house = house_style(data.get("house", DEFAULT_HOUSE), path, find_key_line(text, "house"))
     paper_size = data.get("paper_size", "broadsheet")
-    if paper_size not in PAPER_SIZES:
+    if paper_size not in house.paper_sizes:
         raise PaibanError(f"unknown paper_size {shown(paper_size)}", path,
                           find_key_line(text, "paper_size"),
-                          fix=f"use one of: {', '.join(PAPER_SIZES)}")
+                          fix=f"the house style {house.name} has: "
+                              f"{', '.join(house.paper_sizes)}")
     if not pages:
         raise PaibanError("the page list is empty", path, find_key_line(text, "pages"))
     composition = composition_settings(data.get("composition") or {}, path,
@@ -205,10 +206,22 @@ def parse_edition(folder):
     pages_line = find_key_line(text, "pages")
     parsed = [parse_page(page_file(folder, name, path, pages_line)) for name in pages]
     check_page_list(parsed, path, pages_line)
-    check_photo_columns(parsed, GEOMETRIES[paper_size])
+    check_photo_columns(parsed, house.geometry(paper_size))
     return Edition(folder, paper, date, issue, paper_size, parsed,
                    sample=bool(data.get("sample", False)), composition=composition,
-                   printing=printing, output=output)
+                   printing=printing, output=output, house=house)
+
+
+def house_style(name, path, line):
+    """The house style an edition names (a file of styles/houses/)."""
+    if not isinstance(name, str) or not name.strip() or "/" in name or name.startswith("."):
+        raise PaibanError(f"'house' must name a house style, not {shown(name)}", path, line,
+                          fix=f"e.g. 'house: {DEFAULT_HOUSE}' (a file in styles/houses/)")
+    if not (HOUSES / f"{name}.yaml").is_file():
+        known = ", ".join(sorted(p.stem for p in HOUSES.glob("*.yaml")))
+        raise PaibanError(f"no house style {shown(name)}", path, line,
+                          fix=f"use one of: {known} (files in styles/houses/)")
+    return load_house(name)
 
 
 def page_file(folder, name, path, line):

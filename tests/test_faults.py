@@ -337,7 +337,8 @@ def test_space_characters_other_than_the_plain_space_are_checked_for_coverage(tm
         def chain(self, role):
             return []
     folder = make_edition(tmp_path / "ed", body="第一\u3000第二\u2009第三 第四。")
-    found = preflight.coverage(parse_edition(folder).pages[0], NoSpaces())
+    edition = parse_edition(folder)
+    found = preflight.coverage(edition.pages[0], NoSpaces(), edition.house)
     named = {error.message.split("(")[1].split()[0] for error in found}
     assert named == {"U+3000", "U+2009"}  # the plain space is set as a position
 

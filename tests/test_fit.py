@@ -14,11 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paiban.cli import main
-from paiban.fit import HEADLINE_MIN, LEAD_MIN_LINES, QUOTE_MIN, STYLES, fit_page
-from paiban.geometry import GEOMETRIES
+from paiban.fit import fit_page
+from paiban.house import DEFAULT_HOUSE, HOUSES, load_house
 from paiban.model import Article, Page, Photo, PullQuote, Section, Text
 
-GEOMETRY = GEOMETRIES["broadsheet"]  # the CLI tests' paper size
+HOUSE = load_house(DEFAULT_HOUSE)  # the CLI tests' house style and paper size
+GEOMETRY = HOUSE.geometry("broadsheet")
+GRIDS = sorted((path.stem, size) for path in HOUSES.glob("*.yaml")
+               for size in load_house(path.stem).paper_sizes)
 HAN = ("政协委员围绕生态修复乡村振兴议题开展协商形成报告提出建议推动落实大武口区发展民生教育"
        "医疗养老就业住房交通环境保护城市更新产业转型科技创新人才引进文化旅游社区治理基层")
 MARKS = "，，，。、；："
@@ -152,14 +155,14 @@ def test_a_lead_column_holds_three_lines_or_the_lead_takes_fewer_columns(
     code, entry, _ = build(tmp_path, capsys, source)
     assert code == 0 and not entry["errors"]
     runs = assert_set_cleanly(entry["pdf"])
-    lead_lines = [run for run in runs if run[3] == STYLES["lead"][1]]
+    lead_lines = [run for run in runs if run[3] == HOUSE.text_styles["lead"].size]
     columns = {}  # by left edge; a paragraph's first line is indented
     for box, text, _, size in sorted(lead_lines, key=lambda run: (run[0].x0, run[2])):
         left = next((x for x in columns if box.x0 - x < 3 * size), box.x0)
         columns.setdefault(left, []).append((box.y0, text))
     columns = {x: [text for _, text in sorted(lines)] for x, lines in columns.items()}
     heights = [len(lines) for lines in columns.values()]
-    assert len(columns) == 1 or min(heights) >= LEAD_MIN_LINES, heights
+    assert len(columns) == 1 or min(heights) >= HOUSE.lead.min_lines, heights
     assert max(heights) - min(heights) <= 1, f"columns not balanced: {heights}"
     in_order = "".join("".join(columns[x]) for x in sorted(columns))
     assert squash(in_order) == lead
@@ -236,9 +239,9 @@ def test_too_long_copy_is_overset_at_its_line_not_shrunk_or_overprinted(
         assert error["line"] == where[expected]
     headline_runs = [size for box, text, _, size in runs
                      if box.y0 < GEOMETRY.margin_top + GEOMETRY.type_height / 4
-                     and size > STYLES["byline"][1]
+                     and size > HOUSE.text_styles["byline"].size
                      and any(text in h for h in case.get("headline", ["测试标题"]))]
-    assert headline_runs and min(headline_runs) >= HEADLINE_MIN
+    assert headline_runs and min(headline_runs) >= HOUSE.headline.min_size
 
 
 def test_a_pull_quote_line_too_long_for_its_column_breaks_at_its_floor_size(
@@ -251,7 +254,7 @@ def test_a_pull_quote_line_too_long_for_its_column_breaks_at_its_floor_size(
     runs = assert_set_cleanly(entry["pdf"])
     quoted = [(text, size) for _, text, _, size in runs if squash(text) in verse]
     assert squash("".join(text for text, _ in quoted)) == verse
-    assert len(quoted) > 1 and all(size >= QUOTE_MIN for _, size in quoted)
+    assert len(quoted) > 1 and all(size >= HOUSE.text_styles["lead"].size for _, size in quoted)
 
 
 # 4. Any article: the fitter never raises, keeps every frame inside the type area and
@@ -301,13 +304,14 @@ def composed_characters(item):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(headline=st.lists(st.integers(1, 80), min_size=1, max_size=26),
        subtitle=st.integers(0, 120), lead=st.lists(lengths, max_size=3), drawn=sections,
-       paper_size=st.sampled_from(sorted(GEOMETRIES)))
+       grid=st.sampled_from(GRIDS))
 def test_any_article_fits_inside_the_type_area_and_loses_no_body_text(
-        fonts, headline, subtitle, lead, drawn, paper_size):
-    geometry = GEOMETRIES[paper_size]
+        fonts, headline, subtitle, lead, drawn, grid):
+    house, paper_size = load_house(grid[0]), grid[1]
+    geometry = house.geometry(paper_size)
     article = article_from(headline, subtitle, lead, drawn)
     page = Page("p01.md", 1, "专版", "feature", {}, article)
-    placed = fit_page(page, fonts, geometry)
+    placed = fit_page(page, fonts, house, paper_size)
     boxes = []
     for frame in placed.frames:
         assert frame.x >= -0.01 and frame.y >= -0.01, frame.kind

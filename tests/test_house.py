@@ -1,5 +1,8 @@
 """House styles are data an art director edits: read strictly, every mistake located."""
 
+import collections
+import json
+
 import pytest
 
 from paiban.errors import PaibanError
@@ -55,3 +58,96 @@ def test_an_unknown_house_style_names_the_known_ones():
     with pytest.raises(PaibanError) as error:
         load_house("no-such-paper")
     assert "sample-daily" in error.value.fix
+
+
+# Wired in: an edition names its house style, and the pages show it.
+
+import pikepdf  # noqa: E402
+import pymupdf  # noqa: E402
+
+from paiban import cache  # noqa: E402
+from paiban.cli import main  # noqa: E402
+
+from conftest import ROOT, make_edition  # noqa: E402
+
+SAMPLES = {"sample-daily": ROOT / "source" / "sample-2023-01-16",
+           "sample-evening": ROOT / "source" / "sample-evening-2023-01-16"}
+
+
+def fill_colours(pdf):
+    """Every CMYK fill colour set in the page's content stream (k, or scn after a
+    DeviceCMYK cs)."""
+    with pikepdf.open(pdf) as document:
+        found = set()
+        for operands, operator in pikepdf.parse_content_stream(document.pages[0]):
+            if str(operator) in ("k", "scn") and len(operands) == 4:
+                found.add(tuple(round(float(value), 2) for value in operands))
+        return found
+
+
+def headline_faces(pdf):
+    page = pymupdf.open(pdf)[0]
+    biggest = max((span["size"], span["font"]) for block in page.get_text("dict")["blocks"]
+                  for line in block.get("lines", []) for span in line["spans"])
+    return biggest
+
+
+@pytest.fixture(scope="module")
+def built_samples(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    assert main(["build", *map(str, SAMPLES.values()), "-o", str(out), "-j", "1"]) == 0
+    return {house: json.loads((out / folder.name / "build.json").read_text())
+            for house, folder in SAMPLES.items()}
+
+
+def test_each_sample_edition_builds_in_its_own_house_style(built_samples):
+    for house, report in built_samples.items():
+        style = load_house(house)
+        pdf = report["pages"][0]["pdf"]
+        page = pymupdf.open(pdf)[0]
+        paper_size = "broadsheet" if house == "sample-daily" else "tabloid"
+        grid = style.geometry(paper_size)
+        assert abs(page.rect.width - grid.trim_width) < 0.5
+        accent = tuple(round(v / 100, 2) for v in style.colours["accent"])
+        assert accent in fill_colours(pdf), house
+        assert not report["pages"][0]["overset"] and report["pages"][0]["blank_lines"] < 20
+
+
+def test_the_two_papers_look_different(built_samples):
+    daily = headline_faces(built_samples["sample-daily"]["pages"][0]["pdf"])
+    evening = headline_faces(built_samples["sample-evening"]["pages"][0]["pdf"])
+    assert "song_heavy" in daily[1]  # the face roles of the lock: Song Black, Hei Bold
+    assert "hei" in evening[1]
+    body = [body_size(r["pages"][0]["pdf"]) for r in built_samples.values()]
+    assert body == [9.0, 10.5]  # 小五 on the broadsheet, 五号 on the tabloid
+
+
+def body_size(pdf):
+    """The size most characters of the page are set in."""
+    sizes = collections.Counter()
+    for block in pymupdf.open(pdf)[0].get_text("dict")["blocks"]:
+        for line in block.get("lines", []):
+            for span in line["spans"]:
+                sizes[round(span["size"], 1)] += len(span["text"])
+    return sizes.most_common(1)[0][0]
+
+
+def test_an_edition_names_an_unknown_house_style_at_its_line(tmp_path, capsys):
+    folder = make_edition(tmp_path / "ed", edition_extra="house: sample-dialy\n")
+    assert main(["check", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "edition.yaml:5:" in err and "no house style 'sample-dialy'" in err
+    assert "sample-daily" in err
+
+
+def test_a_paper_size_the_house_style_lacks_is_named(tmp_path, capsys):
+    folder = make_edition(tmp_path / "ed",
+                          edition_extra="house: sample-evening\npaper_size: berliner\n")
+    assert main(["check", str(folder)]) == 2
+    assert "the house style 示例晚报 has: tabloid, broadsheet" in capsys.readouterr().err
+
+
+def test_house_styles_join_the_page_cache_key_and_the_archive():
+    from paiban.archive import PAIBAN_FILES
+    for path in HOUSES.glob("*.yaml"):
+        assert path in cache.code_files() and path in PAIBAN_FILES

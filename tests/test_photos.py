@@ -8,13 +8,13 @@ import pytest
 
 from paiban.build import build_edition
 from paiban.errors import PaibanError
-from paiban.geometry import GEOMETRIES
+from paiban.house import DEFAULT_HOUSE, load_house
 from paiban.source import parse_edition
 
 from conftest import BODY, make_edition, real_photo
 
 PHOTO_LINE = 11  # make_edition: the body starts on line 9, the photo follows it
-BROADSHEET = GEOMETRIES["broadsheet"]
+BROADSHEET = load_house(DEFAULT_HOUSE).geometry("broadsheet")
 BORDER = 0.4     # the frame's rule, inside its box (styles/components.css)
 # Where Eileen Collins's face is in astronaut.jpg, in fractions of the picture's height.
 EYES, CHIN = 0.19, 0.32

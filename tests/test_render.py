@@ -29,8 +29,8 @@ def test_sample_is_one_page_without_overset(sample_build):
 
 
 def test_sample_fills_the_page_without_large_holes(sample_build):
-    from paiban.geometry import GEOMETRIES
-    geometry = GEOMETRIES["broadsheet"]
+    from paiban.house import DEFAULT_HOUSE, load_house
+    geometry = load_house(DEFAULT_HOUSE).geometry("broadsheet")
     _, report = sample_build
     # Blank body-line slots of a base column, over the whole type area: under 2%.
     assert report["pages"][0]["blank_lines"] < 0.02 * geometry.lines * geometry.columns
@@ -79,8 +79,8 @@ def test_han_characters_of_the_source_all_appear(sample_build):
 
 def test_body_lines_sit_on_one_baseline_grid(sample_build):
     from collections import Counter
-    from paiban.geometry import GEOMETRIES
-    geometry = GEOMETRIES["broadsheet"]
+    from paiban.house import DEFAULT_HOUSE, load_house
+    geometry = load_house(DEFAULT_HOUSE).geometry("broadsheet")
     _, report = sample_build
     page = fitz.open(report["pages"][0]["pdf"])[0]
     below_head = geometry.margin_top + 3 * geometry.pitch
