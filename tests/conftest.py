@@ -108,3 +108,13 @@ def real_photo(name, folder, crop=None):
                                 round(crop[2] * width), round(crop[3] * height)))
         image.save(folder / "photos" / name, quality=92)
     return f"photos/{name}"
+
+
+def edited_lock(folder, old, new):
+    """A copy of the font lock with ``old`` replaced by ``new``."""
+    from paiban.fonts import LOCK
+    text = LOCK.read_text(encoding="utf-8")
+    assert old in text, old
+    lock = folder / "fonts.lock.toml"
+    lock.write_text(text.replace(old, new), encoding="utf-8")
+    return lock

@@ -14,10 +14,10 @@ from paiban.build import check_page
 from paiban.chars import is_han
 from paiban.cli import main
 from paiban.errors import PaibanError
-from paiban.fonts import LOCK, Fonts
+from paiban.fonts import Fonts
 from paiban.source import parse_edition
 
-from conftest import SAMPLE_EDITION
+from conftest import SAMPLE_EDITION, edited_lock
 from typeset_lines import set_lines, violations
 
 # ≒ and one ideograph each of Extensions B, C, E, F and G.
@@ -212,9 +212,7 @@ def test_a_code_point_no_face_has_is_a_located_error(tmp_path, capsys):
 
 
 def test_an_unknown_fallback_face_in_the_lock_names_its_line(tmp_path):
-    lock = tmp_path / "fonts.lock.toml"
-    lock.write_text(LOCK.read_text(encoding="utf-8").replace(
-        '"hanamin_b",', '"hanamin_c",'), encoding="utf-8")
+    lock = edited_lock(tmp_path, '"hanamin_b",', '"hanamin_c",')
     with pytest.raises(PaibanError) as error:
         Fonts(lock)
     assert "'hanamin_c'" in error.value.message and "hanamin_b" in error.value.fix

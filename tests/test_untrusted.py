@@ -19,7 +19,7 @@ from paiban.fonts import Fonts
 from paiban.render import SandboxFetcher
 from paiban.source import parse_edition, parse_page
 
-from conftest import BODY, make_edition
+from conftest import BODY, edited_lock, make_edition
 
 def photo_page(folder, src):
     """An edition whose page has one photo, on line 11 of p01.md."""
@@ -206,10 +206,7 @@ def test_corrupt_and_oversized_images_are_errors(tmp_path, fonts, content, words
 
 
 def test_unknown_font_role_in_the_lock_is_an_error(tmp_path):
-    from paiban.fonts import LOCK
-    lock = tmp_path / "fonts.lock.toml"
-    lock.write_text(LOCK.read_text(encoding="utf-8").replace(
-        'fallback = "song"', 'fallback = "fangsong"'), encoding="utf-8")
+    lock = edited_lock(tmp_path, 'fallback = "song"', 'fallback = "fangsong"')
     with pytest.raises(PaibanError) as error:
         Fonts(lock)
     assert "unknown role 'fangsong'" in error.value.message and error.value.fix
