@@ -17,7 +17,10 @@ packages=(
   # Fallback faces: symbols and marks (DejaVu Sans), rare ideographs of CJK
   # Extensions B–H (HanaMinA, HanaMinB, BabelStone Han).
   "fonts-dejavu-core=2.37-6" "fonts-hanazono=20170904-2.1" "fonts-babelstone-han=15.0.5-2"
-  "libgs-common=10.0.0~dfsg-11+deb12u9"   # default CMYK output profile for print PDFs
+  # The default CMYK output profile for print PDFs. Not pinned: Debian replaces the
+  # version with every Ghostscript security fix (the old one vanishes from the
+  # archive), while the profile itself has not changed; the print cache key hashes it.
+  libgs-common
   # Pango and HarfBuzz shape and place every glyph: pinned like the fonts, and
   # checked at start by paiban/environment.py (SHAPING_LIBRARIES).
   "libpango-1.0-0=1.50.12+ds-1" "libpangoft2-1.0-0=1.50.12+ds-1"
