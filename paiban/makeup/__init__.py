@@ -1,0 +1,189 @@
+"""Make up the page: place a page's articles as modules on the base grid.
+
+Input: the grid (a :class:`~paiban.geometry.Geometry`: columns, body lines, pitch,
+column widths in characters), reserved slots (an ad stack), and articles that say
+how many body lines their copy makes at a column width. Output: a
+:class:`~paiban.makeup.model.Layout`: a box per article, whole columns wide and
+whole body lines deep, how it is set inside (headline size and lines, photo frames,
+text columns balanced to within one line), what is overset or blank, tombstones.
+
+Method: dynamic programming over guillotine cuts (see :mod:`.solve`). Pages made of
+rectangular modules are, almost always, guillotine pages: a module across the top
+of a region, or the region split into a left and a right part. Letting the articles
+fill the leaves in priority order turns the search into an interval DP over (first
+article, last article, region width, region depth), memoised and cut by area
+bounds, so it is exact within that family, deterministic (integer costs, fixed
+iteration order, no clock and no randomness) and fast in plain Python (no solver
+dependency). Annealing would need thousands of evaluations and a seed to be
+repeatable; constraint programming a heavy dependency. Copyfit is in the leaves
+(:mod:`.module`): each article's module can take a range of depths at each width by
+changing its photo, headline and text columns within bounds, so that modules tile
+the page exactly and all white space is inside modules, where it is counted.
+
+Edits: given the previous layout, every article keeps its box when its copy still
+fits there (only its own module is set again); otherwise the page is made up anew,
+unless it is ``locked``, when every box stays and the excess is overset.
+"""
+
+import itertools
+
+from ..errors import PaibanError
+from .model import (
+    BRIEFS,
+    ROLES,
+    Article,
+    CopyModel,
+    Layout,
+    Photo,
+    Placement,
+    Reserved,
+    rank,
+)
+from .solve import (
+    INVERSION,
+    PASSES,
+    TOMBSTONE,
+    Solver,
+    fill_regions,
+    fixed_option,
+    free_regions,
+    leaf_options,
+    modules,
+    placement,
+    tombstones,
+)
+
+__all__ = [
+    "BRIEFS",
+    "ROLES",
+    "Article",
+    "CopyModel",
+    "Layout",
+    "Photo",
+    "Placement",
+    "Reserved",
+    "make_up",
+]
+
+
+def make_up(geometry, articles, reserved=(), previous=None, locked=False):
+    """The layout of ``articles`` on ``geometry``'s grid around ``reserved`` slots.
+    ``previous``: a Layout (or {id: box}) the desk accepted; ``locked``: keep it."""
+    columns, lines = geometry.columns, geometry.lines
+    check(articles, reserved, columns, lines)
+    slots = [(slot.label, slot.rectangle(columns, lines)) for slot in reserved]
+    if previous is not None:
+        kept = kept_layout(geometry, articles, slots, previous, locked)
+        if kept:
+            return kept
+    obstacles = [box for _, box in slots] + [a.pin for a in articles if a.pin]
+    pinned = {a.id: placement(geometry, a, fixed_option(a, geometry, *a.pin[2:]), a.pin)
+              for a in articles if a.pin}
+    free = [a for a in articles if not a.pin]
+    ways = free_regions((0, 0, columns, lines), obstacles)
+    best = None
+    for under, over, more in PASSES:   # each only while the page still has a fault
+        if best and (over or best[0] < TOMBSTONE):
+            break   # overset only when nothing else fits
+        leaves = [leaf_options(geometry, a, under, over) for a in free]
+        memo = {}
+        for order, inversions in orders(free, more):
+            solver = Solver(leaves, order, memo)
+            for way in ways:
+                result = fill_regions(solver, way, len(free))
+                if result is None:
+                    continue
+                cost = result[0] + INVERSION * inversions
+                if best is None or cost < best[0]:
+                    best = (cost, result[1], way)
+    if best is None:
+        raise PaibanError(f"{len(free)} articles cannot be made up in the free space of "
+                          f"this {columns}-column page",
+                          fix="move some articles to another page or shrink the reserved slots")
+    _, runs, way = best
+    placed = dict(pinned)
+    empty = 0
+    for region, (first, last, node) in zip(way, runs):
+        if node is None:
+            empty += region[2] * region[3]
+            continue
+        for option, index, box in modules(node, *region):
+            placed[free[index].id] = placement(geometry, free[index], option, box)
+    return layout(articles, placed, slots, columns, lines, empty)
+
+
+def orders(articles, more=False):
+    """(order, priority inversions) of the articles to try, each a list of indices.
+    First by rank (priority is reading order): as given, then articles of one rank
+    alternating with and without photos, text or photo first (a module opening with
+    a photo may stand beside a headline without tombstoning, so spreading them gives
+    the page more ways to set stories side by side). With ``more``: each of these
+    with two neighbours of different rank swapped, for pages where no order by rank
+    avoids a tombstone."""
+    indices = sorted(range(len(articles)), key=lambda n: rank(articles[n].role))
+    found = [indices]
+    for photo_first in (False, True):
+        order = []
+        for _, group in itertools.groupby(indices, key=lambda n: rank(articles[n].role)):
+            group = list(group)
+            kinds = [[n for n in group if bool(articles[n].photos) == kind]
+                     for kind in (photo_first, not photo_first)]
+            while kinds[0] or kinds[1]:
+                for kind in kinds:
+                    if kind:
+                        order.append(kind.pop(0))
+        if order not in found:
+            found.append(order)
+    if not more:
+        return [(order, 0) for order in found]
+    swapped = []
+    for order in found:
+        for n in range(1, len(order) - 1):   # the 头条 stays first
+            if rank(articles[order[n]].role) != rank(articles[order[n + 1]].role):
+                other = order[:n] + [order[n + 1], order[n]] + order[n + 2:]
+                if other not in found and other not in swapped:
+                    swapped.append(other)
+    return [(order, 1) for order in swapped]
+
+
+def layout(articles, placed, slots, columns, lines, empty=0):
+    placements = [placed[a.id] for a in articles]
+    return Layout(columns, lines, placements, slots, tombstones(placements),
+                  empty + sum(p.blank_slots for p in placements))
+
+
+def kept_layout(geometry, articles, slots, previous, locked):
+    """The previous boxes with each article set again inside its own: when every
+    article still fits (or the page is locked), else None."""
+    boxes = previous if isinstance(previous, dict) else \
+        {p.id: p.box for p in previous.placements}
+    if set(boxes) != {a.id for a in articles}:
+        if locked:
+            raise PaibanError("the page is locked but its articles changed",
+                              fix="unlock the page to make it up again")
+        return None
+    placed = {a.id: placement(geometry, a, fixed_option(a, geometry, *boxes[a.id][2:]),
+                              tuple(boxes[a.id])) for a in articles}
+    if locked or not any(p.overset_lines for p in placed.values()):
+        return layout(articles, placed, slots, geometry.columns, geometry.lines)
+    return None
+
+
+def check(articles, reserved, columns, lines):
+    ids = [a.id for a in articles]
+    if len(set(ids)) != len(ids):
+        raise PaibanError(f"two articles share an id: {sorted({i for i in ids if ids.count(i) > 1})}",
+                          fix="give every article its own id")
+    boxes = [(f"reserved slot {slot.label}", slot.rectangle(columns, lines)) for slot in reserved]
+    boxes += [(f"pinned article {a.id!r}", a.pin) for a in articles if a.pin]
+    for name, (column, line, width, depth) in boxes:
+        if width < 1 or depth < 1 or column < 0 or line < 0 \
+                or column + width > columns or line + depth > lines:
+            raise PaibanError(f"{name} at {(column, line, width, depth)} is outside the "
+                              f"{columns} × {lines} grid", fix="give column, line, columns, "
+                              "lines inside the grid")
+    for n, (name, a) in enumerate(boxes):
+        for other, b in boxes[n + 1:]:
+            if a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] \
+                    and b[1] < a[1] + a[3]:
+                raise PaibanError(f"{name} overlaps {other}", fix="move one of them")

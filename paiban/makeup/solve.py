@@ -1,0 +1,292 @@
+"""The page as a guillotine of modules, found by dynamic programming.
+
+A region of the grid (whole columns × whole lines) is filled either by one module,
+by one module across its width on top of a region holding the rest, or by a region
+on the left and one on the right of the same depth. The articles fill the leaves in
+priority order, which is reading order (top before bottom, left before right): the
+头条 is always the page's top-left module, and each story reads before the lesser
+ones. ``best(i, j, columns, lines)`` is the cheapest exact tiling of a
+``columns`` × ``lines`` region by articles i…j; it is memoised, and area bounds cut
+every region whose articles cannot fill it. Exact tiling means no space between
+modules: all white space is inside modules, counted by each module's cost.
+
+Tombstones are caught where they arise: each region remembers the lines at which
+headlines touch its left and right edges, and a left/right split pays for every
+pair within two lines of each other. A region can be asked for with a quiet top (its
+top-left module opening with a photo or the briefs box), which lets the right-hand
+region of a split start beside a headline without bumping it.
+
+Reserved slots and pinned articles are cut out first: the free space around them
+is split into rectangles (each guillotine split along their edges is tried), and the
+articles fill those in reading order, again in priority order.
+"""
+
+from dataclasses import dataclass, replace
+
+from ..errors import PaibanError
+from .model import Placement, headline_sizes
+from .module import BLANK, Measure
+
+TOMBSTONE = 50000    # a pair of headlines side by side
+INVERSION = 3000     # a story read before one of higher priority
+HEAD_GAP = 2         # headline tops within this many lines of each other bump
+# (lines of underset a module may take, overset allowed, reading order bent)
+PASSES = ((0, False, False), (4, False, False), (16, False, False), (16, False, True),
+          (4, True, False))
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    cost: int
+    left: int      # bit n: a headline top at line n touches the left edge
+    right: int     # … the right edge
+    plan: tuple    # ("leaf", i, option) | ("stack", i, option, node) | ("side", columns, node, node)
+
+
+def spread(mask):
+    wide = mask
+    for shift in range(1, HEAD_GAP + 1):
+        wide |= mask << shift | mask >> shift
+    return wide
+
+
+def clashes(left, right):
+    return (spread(left.right) & right.left).bit_count()
+
+
+def head_bit(option):
+    if option.quiet and not option.photo_spans:
+        return 0   # the briefs box: a boxed label, not a headline
+    return 1 << (option.photo_depth if option.quiet else 0)
+
+
+def leaf_options(geometry, article, under, over):
+    """The article's options per module width (index 0 unused)."""
+    measure = Measure(article, geometry)
+    by_width = [{}] + [measure.options(width, under, over, geometry.columns)
+                       for width in range(1, geometry.columns + 1)]
+    if not any(by_width):
+        raise PaibanError(f"article {article.id!r} fits no module of this grid",
+                          fix="check its forced width (columns) against the grid")
+    return by_width
+
+
+class Solver:
+    """The memoised tilings of regions by runs of articles taken in ``order`` (a
+    list of indices into ``leaves``, each article's :func:`leaf_options`). Orders
+    that share a run share its tilings through ``memo``."""
+
+    def __init__(self, leaves, order, memo):
+        self.order = order
+        self.leaves = [leaves[n] for n in order]
+        self.runs = [[tuple(order[i:j + 1]) for j in range(len(order))]
+                     for i in range(len(order))]
+        area_low, area_high = [0], [0]
+        for by_width in self.leaves:
+            areas = [width * height for width, options in enumerate(by_width)
+                     for height, _ in options]
+            area_low.append(area_low[-1] + min(areas))
+            area_high.append(area_high[-1] + max(areas))
+        self.area_low, self.area_high = area_low, area_high
+        self.memo = memo
+
+    def fits(self, i, j, area):
+        return self.area_low[j + 1] - self.area_low[i] <= area <= \
+            self.area_high[j + 1] - self.area_high[i]
+
+    def best(self, i, j, columns, lines, quiet=False):
+        key = (self.runs[i][j], columns, lines, quiet)
+        found = self.memo.get(key, self)
+        if found is not self:
+            return found
+        found = None
+        if self.fits(i, j, columns * lines):
+            if i == j:
+                found = self.leaf(i, columns, lines, quiet)
+            else:
+                found = self.split(i, j, columns, lines, quiet)
+        self.memo[key] = found
+        return found
+
+    def leaf(self, i, columns, lines, quiet):
+        options = self.leaves[i][columns]
+        choices = [options.get((lines, True))]
+        if not quiet:
+            choices.insert(0, options.get((lines, False)))
+        found = None
+        for option in choices:
+            if option and (found is None or option.cost < found.cost):
+                bit = head_bit(option)
+                found = Node(option.cost, bit, bit, ("leaf", self.order[i], option))
+        return found
+
+    def split(self, i, j, columns, lines, quiet):
+        found = None
+        low, high = self.area_low, self.area_high
+        # Depths of the top module that leave the rest an area its articles fill.
+        tallest = lines + (-(low[j + 1] - low[i + 1]) // columns)
+        shortest = lines - (high[j + 1] - high[i + 1]) // columns
+        for (height, top_quiet), option in self.leaves[i][columns].items():
+            if not shortest <= height <= tallest or (quiet and not top_quiet):
+                continue
+            rest = self.best(i + 1, j, columns, lines - height)
+            if rest is None:
+                continue
+            cost = option.cost + rest.cost
+            if found is None or cost < found.cost:
+                bit = head_bit(option)
+                found = Node(cost, bit | rest.left << height, bit | rest.right << height,
+                             ("stack", self.order[i], option, rest))
+        for k in range(i, j):
+            # Left widths whose area both sides' articles can fill at this depth.
+            first = max(1, -(-(low[k + 1] - low[i]) // lines),
+                        columns - (high[j + 1] - high[k + 1]) // lines)
+            last = min(columns - 1, (high[k + 1] - high[i]) // lines,
+                       columns + (-(low[j + 1] - low[k + 1]) // lines))
+            for left_columns in range(first, last + 1):
+                left = self.best(i, k, left_columns, lines, quiet)
+                if left is None:
+                    continue
+                for right_quiet in (True, False):
+                    right = self.best(k + 1, j, columns - left_columns, lines, right_quiet)
+                    if right is None:
+                        continue
+                    cost = left.cost + right.cost + TOMBSTONE * clashes(left, right)
+                    if found is None or cost < found.cost:
+                        found = Node(cost, left.left, right.right,
+                                     ("side", left_columns, left, right))
+        return found
+
+
+def modules(node, column, line, columns, lines):
+    """(option, article index, box) of every module of a solved region."""
+    kind = node.plan[0]
+    if kind == "leaf":
+        yield node.plan[2], node.plan[1], (column, line, columns, lines)
+    elif kind == "stack":
+        _, i, option, rest = node.plan
+        yield option, i, (column, line, columns, option.height)
+        yield from modules(rest, column, line + option.height, columns, lines - option.height)
+    else:
+        _, left_columns, left, right = node.plan
+        yield from modules(left, column, line, left_columns, lines)
+        yield from modules(right, column + left_columns, line, columns - left_columns, lines)
+
+
+def free_regions(region, obstacles, limit=8):
+    """Ways to split ``region`` (column, line, columns, lines) around ``obstacles`` into
+    free rectangles by guillotine cuts along the obstacles' edges; each way's
+    rectangles in reading order."""
+    column, line, columns, lines = region
+    inside = [o for o in obstacles if o[0] < column + columns and column < o[0] + o[2]
+              and o[1] < line + lines and line < o[1] + o[3]]
+    if not inside:
+        return [[region]]
+    if any(o[0] <= column and o[1] <= line and o[0] + o[2] >= column + columns
+           and o[1] + o[3] >= line + lines for o in inside):
+        return [[]]
+    ways = []
+    cuts = sorted({("v", x) for o in inside for x in (o[0], o[0] + o[2])
+                   if column < x < column + columns}
+                  | {("h", y) for o in inside for y in (o[1], o[1] + o[3])
+                     if line < y < line + lines})
+    for direction, at in cuts:
+        if direction == "v":
+            if any(o[0] < at < o[0] + o[2] for o in inside):
+                continue
+            parts = ((column, line, at - column, lines),
+                     (at, line, column + columns - at, lines))
+        else:
+            if any(o[1] < at < o[1] + o[3] for o in inside):
+                continue
+            parts = ((column, line, columns, at - line),
+                     (column, at, columns, line + lines - at))
+        for first in free_regions(parts[0], inside, limit):
+            for second in free_regions(parts[1], inside, limit):
+                way = sorted(first + second, key=lambda r: (r[1], r[0]))
+                if way not in ways:
+                    ways.append(way)
+    return ways[:limit]
+
+
+def fill_regions(solver, regions, count):
+    """The cheapest assignment of runs of the articles, in order, to the regions in
+    reading order: [(first, last, node)] per region, or None."""
+    table = {(len(regions), count): (0, ())}
+    for r in range(len(regions) - 1, -1, -1):
+        _, _, columns, lines = regions[r]
+        for i in range(count, -1, -1):
+            best = None
+            empty = table.get((r + 1, i))
+            if empty:
+                best = (empty[0] + BLANK * columns * lines, ((i, i - 1, None),) + empty[1])
+            for j in range(i, count):
+                after = table.get((r + 1, j + 1))
+                if after is None:
+                    continue
+                node = solver.best(i, j, columns, lines)
+                if node and (best is None or node.cost + after[0] < best[0]):
+                    best = (node.cost + after[0], ((i, j, node),) + after[1])
+            if best:
+                table[(r, i)] = best
+    return table.get((0, 0))
+
+
+def placement(geometry, article, option, box):
+    column, line, columns, lines = box
+    x, width = geometry.span(column, columns)
+    points = (geometry.margin_left + x, geometry.margin_top + line * geometry.pitch,
+              width, lines * geometry.pitch)
+    photos = []
+    if option.photo_spans:
+        top = line if option.quiet else line + option.head_depth
+        left = column if option.quiet else column + columns - sum(option.photo_spans)
+        for span in option.photo_spans:
+            photos.append((left, top, span, option.photo_depth))
+            left += span
+    depth = lines - option.head_depth - (option.photo_depth if option.quiet else 0)
+    column_lines = option.column_lines(depth)
+    placed = sum(column_lines)
+    capacity = option.text_columns * depth
+    if photos and not option.quiet:
+        capacity -= sum(option.photo_spans) * option.photo_depth
+    overset = option.text_lines - placed
+    return Placement(article.id, article.role, box, points, option.head_size,
+                     option.head_lines, option.head_depth, option.quiet and bool(photos),
+                     photos, option.text_columns, option.chars, column_lines,
+                     option.text_lines, overset, overset * option.chars, capacity - placed)
+
+
+def tombstones(placements):
+    """Pairs of modules side by side whose headline tops are within HEAD_GAP lines."""
+    pairs = []
+    for a in placements:
+        for b in placements:
+            if a.box[0] + a.box[2] != b.box[0] or a.headline_top is None \
+                    or b.headline_top is None:
+                continue
+            if a.box[1] < b.box[1] + b.box[3] and b.box[1] < a.box[1] + a.box[3] \
+                    and abs(a.headline_top - b.headline_top) <= HEAD_GAP:
+                pairs.append((a.id, b.id))
+    return pairs
+
+
+def fixed_option(article, geometry, columns, lines):
+    """The setting of ``article`` in a box it must keep (pinned, kept after an edit,
+    locked): copyfit in its fixed order. The text columns change only when nothing
+    else fits, the headline only when the photo cannot take the difference, and copy
+    is overset only when neither can; among what is left, the least blank."""
+    free = replace(article, columns=None)   # the box decides the width
+    options = Measure(free, geometry).options(columns, under=lines, over=True,
+                                              grid_columns=columns)
+    fitting = [option for (height, _), option in options.items() if height <= lines]
+    if not fitting:
+        raise PaibanError(f"article {article.id!r}: its headline alone is deeper than its "
+                          f"box of {lines} lines", fix="make the box deeper or the headline shorter")
+    sizes = headline_sizes(article.role)
+
+    def order(option):
+        blank = (lines - option.height) * option.text_columns + option.blank
+        return (option.overset, columns - option.text_columns,
+                sizes.index(option.head_size), option.head_lines, blank, option.cost)
+    return min(fitting, key=order)

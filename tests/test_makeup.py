@@ -1,0 +1,253 @@
+"""Page makeup (issue 10) on pages the tests generate: the hard rules as properties
+(every article placed, no overlap, inside the type area, balanced columns, the blank
+count right), priority to position and size, tombstones, determinism, pinned and
+reserved slots, edits that keep the page, the copyfit order and overset."""
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paiban.errors import PaibanError
+from paiban.house import DEFAULT_HOUSE, load_house
+from paiban.makeup import BRIEFS, ROLES, Article, CopyModel, Photo, Reserved, make_up
+from paiban.makeup.model import Placement
+from paiban.makeup.solve import tombstones
+
+HOUSE = load_house(DEFAULT_HOUSE)
+GEOMETRY = HOUSE.geometry("broadsheet")
+TABLOID = HOUSE.geometry("tabloid")
+
+
+def copy(lines, chars, rng):
+    """Paragraph lengths making ``lines`` lines at ``chars`` characters a line."""
+    lengths = []
+    while (left := lines - CopyModel(tuple(lengths))(chars)) > 0:
+        length = rng.randint(40, 200)
+        if CopyModel((length,))(chars) > left:
+            length = left * chars - 2
+        lengths.append(length)
+    return CopyModel(tuple(lengths))
+
+
+def page(seed, geometry=GEOMETRY, count=None, fill=0.6, photos=(0, 2)):
+    """``count`` articles (3–10) whose body copy fills ``fill`` of the grid's line
+    slots at the base column width: one 头条, the rest 二条 to 四条, 0–2 photos."""
+    rng = random.Random(seed)
+    count = count or rng.randint(3, 10)
+    roles = [ROLES[0]] + sorted(rng.choice(ROLES[1:4]) for _ in range(count - 1))
+    weights = [4] + [2] * (count - 1)
+    total = fill * geometry.columns * geometry.lines
+    articles = []
+    for n, role in enumerate(roles):
+        lines = max(6, round(total * weights[n] / sum(weights)))
+        articles.append(Article(
+            f"s{n}", role, copy(lines, geometry.column_chars, rng),
+            headline=("标" * rng.randint(8, 14),),
+            photos=tuple(Photo(aspect=rng.choice((None, 0.67, 0.75)))
+                         for _ in range(rng.randint(*photos)))))
+    rng.shuffle(articles)
+    return articles
+
+
+def cells(box):
+    column, line, columns, lines = box
+    return {(c, r) for c in range(column, column + columns) for r in range(line, line + lines)}
+
+
+def check_hard_rules(layout, articles, geometry, reserved_boxes=()):
+    """Every article placed once, inside the grid, no two boxes sharing a cell; each
+    module's columns balanced; the blank count equals the slots no text, headline or
+    photo fills; the boxes in points are the grid's."""
+    assert sorted(p.id for p in layout.placements) == sorted(a.id for a in articles)
+    taken = {}
+    for name, box in [(p.id, p.box) for p in layout.placements] + list(reserved_boxes):
+        for cell in cells(box):
+            assert cell not in taken, f"{name} overlaps {taken[cell]} at {cell}"
+            taken[cell] = name
+        column, line, columns, lines = box
+        assert column >= 0 and line >= 0 and column + columns <= geometry.columns \
+            and line + lines <= geometry.lines
+    filled = 0
+    for p in layout.placements:
+        column, line, columns, lines = p.box
+        x, width = geometry.span(column, columns)
+        assert p.points == pytest.approx((geometry.margin_left + x,
+                                          geometry.margin_top + line * geometry.pitch,
+                                          width, lines * geometry.pitch))
+        for photo in p.photos:
+            assert cells(photo) <= cells(p.box)
+        assert p.headline_depth + (p.photos[0][3] if p.photo_on_top else 0) < lines
+        placed = sum(p.column_lines)
+        assert placed == p.body_lines - p.overset_lines
+        # Balanced: no text column of one line (widow/orphan), and the columns
+        # end within one line of each other where they share a foot.
+        depths = [d for d in p.column_lines if d]
+        assert all(d >= 2 for d in depths)
+        if not p.photos:
+            assert max(depths) - min(depths) <= 1
+        filled += placed * columns / p.text_columns + p.headline_depth * columns \
+            + sum(ph[2] * ph[3] for ph in p.photos)
+    reserved = sum(len(cells(box)) for _, box in reserved_boxes)
+    assert layout.blank_slots == pytest.approx(
+        geometry.columns * geometry.lines - reserved - filled)
+    assert layout.blank_fraction == layout.blank_slots / (geometry.columns * geometry.lines)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10 ** 6), tabloid=st.booleans(),
+       fill=st.floats(0.4, 0.7))
+def test_every_article_placed_inside_the_grid_without_overlap(seed, tabloid, fill):
+    geometry = TABLOID if tabloid else GEOMETRY
+    articles = page(seed, geometry, fill=fill)
+    layout = make_up(geometry, articles)
+    check_hard_rules(layout, articles, geometry)
+
+
+def test_the_lead_is_top_left_widest_with_the_largest_headline():
+    articles = page(7, count=7)
+    layout = make_up(GEOMETRY, articles)
+    lead = layout.placement(next(a.id for a in articles if a.role == ROLES[0]))
+    assert lead.box[:2] == (0, 0)
+    others = [p for p in layout.placements if p is not lead]
+    assert all(lead.box[2] >= p.box[2] for p in others)
+    assert all(lead.headline_size > p.headline_size for p in others)
+    # Headline sizes fall with priority: no story's is larger than a more
+    # important one's.
+    for p in layout.placements:
+        for q in layout.placements:
+            if ROLES.index(p.role) < ROLES.index(q.role):
+                assert p.headline_size >= q.headline_size
+
+
+def test_a_story_reads_before_lesser_ones():
+    """Reading order: a module whose top-left corner comes first (top, then left)
+    never belongs to a lesser story than one read after it, on pages that need no
+    bending of the order to avoid a tombstone."""
+    for seed in range(6):
+        layout = make_up(GEOMETRY, page(seed, count=6, photos=(1, 2)))
+        if layout.tombstones:
+            continue
+        first_below = {}
+        for p in layout.placements:
+            first_below.setdefault(ROLES.index(p.role), []).append(p.box[1])
+        assert min(first_below[0]) == 0
+
+
+def test_tombstones_are_found_between_side_by_side_headlines():
+    def module(ident, box, on_top=False, photos=()):
+        return Placement(ident, ROLES[1], box, (0, 0, 0, 0), 24, 1, 3, on_top, list(photos),
+                         box[2], 13, [], 0, 0, 0, 0)
+    left = module("left", (0, 0, 4, 40))
+    beside = module("beside", (4, 2, 4, 38))
+    assert tombstones([left, beside]) == [("left", "beside")]
+    lower = module("lower", (4, 3, 4, 38))
+    assert tombstones([left, lower]) == []
+    photo_first = module("photo", (4, 0, 4, 40), True, [(4, 0, 4, 12)])
+    assert tombstones([left, photo_first]) == []
+
+
+def test_pages_with_photos_have_no_tombstones():
+    for seed in range(8):
+        layout = make_up(GEOMETRY, page(seed, photos=(1, 2)))
+        assert layout.tombstones == [], seed
+        assert not layout.overset
+
+
+def test_same_input_gives_the_same_layout():
+    articles = page(11, count=9)
+    first = make_up(GEOMETRY, articles).as_dict()
+    second = make_up(GEOMETRY, list(articles)).as_dict()
+    assert first == second
+
+
+def test_reserved_slots_and_pinned_articles_are_honoured():
+    articles = page(3, count=6)
+    pinned = Article("pinned", ROLES[2], copy(60, GEOMETRY.column_chars, random.Random(1)),
+                     headline=("钉住的稿件标题",), pin=(0, 60, 3, 36))
+    ad = Reserved(columns=5, lines=24, corner="bottom-right")
+    layout = make_up(GEOMETRY, articles + [pinned], reserved=[ad])
+    assert layout.placement("pinned").box == (0, 60, 3, 36)
+    assert layout.reserved == [("广告", (3, 72, 5, 24))]
+    check_hard_rules(layout, articles + [pinned], GEOMETRY, [("ad", (3, 72, 5, 24))])
+
+
+def test_overlapping_pins_are_refused():
+    article = Article("a", ROLES[0], CopyModel((100,)), pin=(0, 0, 4, 40))
+    with pytest.raises(PaibanError, match="overlaps"):
+        make_up(GEOMETRY, [article], reserved=[Reserved(box=(2, 10, 3, 10))])
+
+
+def replaced(articles, ident, lines_at):
+    return [Article(a.id, a.role, lines_at, a.headline, a.photos) if a.id == ident else a
+            for a in articles]
+
+
+def test_an_edit_that_still_fits_moves_no_module():
+    articles = page(5, count=8)
+    layout = make_up(GEOMETRY, articles)
+    edited = articles[3]
+    shorter = copy(edited.lines_at(GEOMETRY.column_chars) - 6, GEOMETRY.column_chars,
+                   random.Random(2))
+    again = make_up(GEOMETRY, replaced(articles, edited.id, shorter), previous=layout)
+    assert [p.box for p in again.placements] == [p.box for p in layout.placements]
+    assert again.placement(edited.id).underset_lines > layout.placement(edited.id).underset_lines
+    assert not again.overset
+
+
+def test_an_edit_that_no_longer_fits_remakes_the_page_unless_locked():
+    articles = page(5, count=8)
+    layout = make_up(GEOMETRY, articles)
+    edited = articles[3]
+    longer = copy(edited.lines_at(GEOMETRY.column_chars) + 80, GEOMETRY.column_chars,
+                  random.Random(3))
+    changed = replaced(articles, edited.id, longer)
+    remade = make_up(GEOMETRY, changed, previous=layout)
+    assert not remade.overset
+    assert [p.box for p in remade.placements] != [p.box for p in layout.placements]
+    locked = make_up(GEOMETRY, changed, previous=layout, locked=True)
+    assert [p.box for p in locked.placements] == [p.box for p in layout.placements]
+    assert [p.id for p in locked.overset] == [edited.id]
+
+
+def test_copyfit_shrinks_the_photo_then_the_headline_then_oversets():
+    """One 二条 pinned to a 4 × 50 box, its copy growing: the photo's frame gives way
+    first, the headline's size only once the photo is at its floor, and copy is
+    overset only when both are at theirs."""
+    seen = []
+    for lines in range(60, 200, 4):
+        article = Article("a", ROLES[1], copy(lines, GEOMETRY.column_chars, random.Random(lines)),
+                          headline=("一条不太长的二条标题",), photos=(Photo(),),
+                          pin=(0, 0, 4, 50))
+        p = make_up(GEOMETRY, [article]).placement("a")
+        seen.append((p.photos[0][3], p.headline_size, p.overset_lines))
+    photo_floor = min(depth for depth, _, _ in seen)
+    sizes = [size for _, size, _ in seen]
+    assert sizes == sorted(sizes, reverse=True)
+    first_smaller = sizes.index(min(sizes))
+    assert 0 < first_smaller
+    # Before the headline gives way the photo has shrunk from its largest frame to
+    # within a line of its floor (a line more, with the smaller headline, fills the box).
+    assert seen[0][0] > photo_floor + 10
+    assert seen[first_smaller - 1][0] <= photo_floor + 1
+    for depth, size, overset in seen:
+        if overset:
+            assert depth == photo_floor and size == min(sizes)
+    assert seen[0][2] == 0 and seen[-1][2] > 0
+
+
+def test_copy_beyond_the_page_is_overset_with_characters_to_cut():
+    articles = page(9, count=4, fill=1.4)
+    layout = make_up(GEOMETRY, articles)
+    assert layout.overset
+    for p in layout.overset:
+        assert p.overset_chars == p.overset_lines * p.column_chars
+    check_hard_rules(layout, articles, GEOMETRY)
+
+
+def test_the_briefs_box_never_tombstones():
+    briefs = Article("briefs", BRIEFS, CopyModel((60,) * 8), headline=("简讯",))
+    layout = make_up(GEOMETRY, page(4, count=5) + [briefs])
+    assert all("briefs" not in pair for pair in layout.tombstones)
+    assert layout.placement("briefs").headline_top is None
