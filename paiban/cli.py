@@ -52,13 +52,13 @@ def command_import(args):
     photos = []
     try:
         if path.suffix.lower() == ".docx":
-            from .docx_import import import_docx
+            from .importer.word import import_docx
             source, summary, photos = import_docx(path, page=args.page, title=args.title)
         elif path.suffix.lower() in (".doc", ".wps"):
             raise PaibanError("an old binary Word or WPS document", path,
                               fix="open it in Word or WPS and save it as .docx")
         else:
-            from .importer import import_text
+            from .importer.extracted import import_text
             from .source import read_text
             source, summary = import_text(read_text(path), page=args.page, title=args.title)
     except OSError as error:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from paiban.chars import is_han
 from paiban.cli import main
 from paiban.errors import PaibanError
-from paiban.importer import import_text, line_text
+from paiban.importer.extracted import import_text, line_text
 from paiban.source import markdown, parse_article, parse_page
 
 

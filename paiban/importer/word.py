@@ -17,9 +17,9 @@ import re
 from pathlib import Path
 from zipfile import BadZipFile
 
-from .chars import is_latin_text, join_wrapped
-from .errors import PaibanError
-from .importer import (
+from ..chars import is_latin_text, join_wrapped
+from ..errors import PaibanError
+from .draft import (
     BYLINE,
     CREDIT,
     Imported,
