@@ -13,7 +13,7 @@ em. The rules, in the order clreq gives them, each settable per text style
 - a ⅛–¼ em gap between Han and Latin, never at line start or end, never typed;
 - no paragraph ending in a line of one character;
 - a Latin word broken only at an English hyphenation point (pyphen's patterns, the
-  ones WeasyPrint uses), with a hyphen;
+  ones WeasyPrint uses) or where a camel-case compound joins, with a hyphen;
 - every line but the last justified to the measure within bounds (:func:`distribute`);
   a line that cannot be is set short (ragged), and the breaking avoids that at almost
   any cost.
@@ -38,11 +38,13 @@ PUNCTUATION_STYLES = ("quanjiao", "kaiming", "hangmobanjiao", "banjiao")
 GAP_RANGE = (0.125, 0.25)  # em, Han–Latin gap: the setting's range
 # Justification bounds, em (see distribute): what Han–Latin gaps and word spaces grow
 # first, what even spacing between units may reach before a line counts as loose and
-# at most, and what a word space may grow in all.
+# at most, what a word space may grow in all (0.26 + 0.75: about one em), and what a
+# lone mark's blank half may grow (see mark_blank_joints).
 STRETCH_MAX = 0.25
 SPACING_LOOSE = 0.1
 SPACING_MAX = 0.25
-WORD_SPACE_MAX = 0.5
+WORD_SPACE_MAX = 0.75
+MARK_STRETCH_MAX = 0.25
 SPACE_SHRINK = 1 / 3  # of its width, a word space may give up to squeeze a line
 TOLERANCE = 1e-6
 
@@ -100,6 +102,8 @@ class Unit:
                               # between them, and a break here is a hyphenation point
     hyphen: float = 0.0       # em of the hyphen a break after this piece adds
     shrink: float = 0.0       # em a word space gives up to squeeze the line
+    by_mark: bool = False     # the joint before this unit is a full-width mark's
+                              # blank half: spacing there is least seen
 
     @property
     def halvable(self):
@@ -196,6 +200,12 @@ def hyphenatable(word):
         and not word.isupper()
 
 
+def camel_cuts(word):
+    """Where a compound written in camel case joins its parts ("Weasy|Print"): a
+    hyphenation point no dictionary knows, the parts of three letters or more."""
+    return [match.start() for match in re.finditer(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})", word)]
+
+
 @functools.lru_cache(maxsize=8192)
 def word_pieces(run):
     """A Latin run cut where a line may break inside it: after a hard hyphen between
@@ -204,7 +214,8 @@ def word_pieces(run):
     pieces = []
     for part in re.split(r"(?<=[A-Za-z]{3}-)(?=[A-Za-z]{3})", run):
         word = part.rstrip(HYPHEN)
-        cuts = HYPHENATOR.positions(word) if hyphenatable(word) else []
+        cuts = sorted(set(HYPHENATOR.positions(word)) | set(camel_cuts(word))) \
+            if hyphenatable(word) else []
         pieces += [part[start:end] for start, end
                    in zip([0] + cuts, cuts + [len(part)])]
     return tuple(pieces)
@@ -238,7 +249,29 @@ def units_of(text, advance, ink_side, rules):
                 before.halved = True
             elif after.text in OPENING:
                 after.halved = True
+    mark_blank_joints(units)
     return units
+
+
+def mark_blank_joints(units):
+    """Flag the joints that are a lone full-width mark's blank half beside a Han
+    character: after a pause or closing mark, before an opening one. Justifying
+    spacing there widens a space the reader already takes for a pause, and is least
+    seen (as the expansion after 句读点 in Japanese composition, JLREQ 3.8). Never by
+    two marks in a row, which keep their 1.5 em."""
+    last = len(units) - 1
+    for index, mark in enumerate(units):
+        if not mark.halvable or mark.halved:
+            continue
+        if mark.side == "left" and index < last:  # blank on the right
+            after, other = units[index + 1], units[index - 1] if index else None
+            flagged, han = after, after.text[0]
+        elif mark.side == "right" and index:  # blank on the left
+            other = units[index + 1] if index < last else None
+            flagged, han = mark, units[index - 1].text[-1]
+        else:
+            continue
+        flagged.by_mark = is_han(han) and not (other and other.halvable)
 
 
 def squeeze(units, measure, rules):
@@ -291,7 +324,7 @@ def can_break(units, index, rules):
 # Squeezing is linear and cheap: it costs less than the smallest push.
 SQUEEZE_COST = 1      # per em taken by narrowing gaps or halving marks
 STRETCH_COST = 10     # per em a Han–Latin gap or word space grows, up to STRETCH_MAX
-WORD_SPACE_COST = 40  # per em a word space grows past STRETCH_MAX
+WORD_SPACE_COST = 40  # per em a word space grows past STRETCH_MAX, or a mark's blank half
 SPACING_COST = 100    # per em of even spacing between units
 LOOSE_LINE = 1e3      # even spacing past SPACING_LOOSE
 HYPHENATED = 50       # a line that ends in a broken word,
@@ -312,6 +345,7 @@ class Span:
     joints: int         # places between units that take even spacing (not inside words)
     characters: int     # units that are not marks
     hyphenated: bool    # ends inside a word
+    marks: int          # joints by a mark's blank half (see mark_blank_joints)
 
 
 class Sums:
@@ -324,13 +358,13 @@ class Sums:
                          + (unit.advance * SPACE_SHRINK if unit.space else 0.0),
                          unit.advance / 2 if unit.halvable and not unit.halved else 0.0,
                          unit.gap > 0, unit.space, unit.text not in FULLWIDTH_PUNCT,
-                         unit.joined)
+                         unit.joined, unit.by_mark)
                         for unit in units])
-        # Widths sum as floats, counts (the last four) as integers.
+        # Widths sum as floats, counts (the last five) as integers.
         self.sums = [list(itertools.accumulate(column, initial=0.0 if index < 4 else 0))
                      for index, column in enumerate(columns)]
         if not self.sums:  # no units
-            self.sums = [[0] for _ in range(8)]
+            self.sums = [[0] for _ in range(9)]
         # Natural width of units[start:end] is reach[end] - reach_from(start).
         self.reach = [w + g for w, g in zip(self.sums[0], self.sums[1])]
         self.set_end = []  # for each end, the end without trailing spaces
@@ -347,14 +381,14 @@ class Sums:
         end = self.set_end[end]
         if end <= start:
             return None
-        width, gap, gap_squeeze, mark_squeeze, gaps, spaces, chars, joined = self.sums
+        width, gap, gap_squeeze, mark_squeeze, gaps, spaces, chars, joined, marks = self.sums
         return Span(width[end] - width[start] + gap[end] - gap[start + 1]
                     + (self.units[end - 1].hyphen if hyphenated else 0.0),
                     gap_squeeze[end] - gap_squeeze[start + 1]
                     + mark_squeeze[end] - mark_squeeze[start],
                     gaps[end] - gaps[start + 1], spaces[end] - spaces[start + 1],
                     end - start - 1 - joined[end] + joined[start + 1] + blanks,
-                    chars[end] - chars[start], hyphenated)
+                    chars[end] - chars[start], hyphenated, marks[end] - marks[start + 1])
 
     def last(self, end):
         return self.units[self.set_end[end] - 1]
@@ -384,36 +418,43 @@ def line_cost(span, natural, squeezable, width, last, first_line, after_hyphen):
 
 
 def slack_cost(slack, span):
-    gap_stretch, space_stretch, spacing, left = distribute(slack, span.gaps, span.spaces,
-                                                           span.joints)
+    gap_stretch, space_stretch, mark_stretch, spacing, left = distribute(
+        slack, span.gaps, span.spaces, span.marks, span.joints)
     if left > TOLERANCE:
         return SHORT_LINE + SPACING_COST * left
     return (STRETCH_COST * max(gap_stretch, min(space_stretch, STRETCH_MAX))) ** 2 \
         + (WORD_SPACE_COST * max(0.0, space_stretch - STRETCH_MAX)) ** 2 \
+        + (WORD_SPACE_COST * mark_stretch) ** 2 \
         + (SPACING_COST * spacing) ** 2 \
         + (LOOSE_LINE if spacing > SPACING_LOOSE + TOLERANCE else 0.0)
 
 
-def distribute(slack, gaps, spaces, joints):
+def distribute(slack, gaps, spaces, marks, joints):
     """Share a line's slack (em) within the bounds, in this order: each Han–Latin gap
     and word space grows up to :data:`STRETCH_MAX`; the joints between units (never
     inside a word or a unit) take even spacing up to :data:`SPACING_LOOSE`; word
-    spaces grow on, up to :data:`WORD_SPACE_MAX` in all; even spacing goes on up to
-    :data:`SPACING_MAX`. Han–Latin gaps never take more: a wide gap by a Han
+    spaces grow on, up to :data:`WORD_SPACE_MAX` in all; the joints by a mark's blank
+    half (:func:`mark_blank_joints`) up to :data:`MARK_STRETCH_MAX` more; even spacing goes
+    on up to :data:`SPACING_MAX`. Han–Latin gaps never take more: a wide gap by a Han
     character reads as a hole, a wide word space less so.
 
-    Returns (stretch per Han–Latin gap, stretch per word space, spacing per joint,
-    slack left over); what is left over the line cannot take: it is set short."""
+    Returns (stretch per Han–Latin gap, stretch per word space, stretch per joint by
+    a mark, spacing per joint, slack left over); what is left over the line cannot
+    take: it is set short."""
     stretchable = gaps + spaces
     stretch = min(STRETCH_MAX, slack / stretchable) if stretchable else 0.0
     slack -= stretch * stretchable
     spacing = min(SPACING_LOOSE, slack / joints) if joints > 0 else 0.0
     slack -= spacing * joints
+    if slack <= TOLERANCE:  # most lines: nothing more to share
+        return stretch, stretch, 0.0, spacing, slack
     word = min(WORD_SPACE_MAX - stretch, slack / spaces) if spaces else 0.0
     slack -= word * spaces
+    by_mark = min(MARK_STRETCH_MAX, slack / marks) if marks else 0.0
+    slack -= by_mark * marks
     more = min(SPACING_MAX - spacing, slack / joints) if joints > 0 else 0.0
     slack -= more * joints
-    return stretch, stretch + word, spacing + more, slack
+    return stretch, stretch + word, by_mark, spacing + more, slack
 
 
 def break_lines(units, measure, rules):
@@ -496,10 +537,11 @@ def justify(line):
         return
     gaps = [unit for unit in units[1:] if unit.gap]
     spaces = [unit for unit in units[1:] if unit.space]
+    marks = [unit for unit in units[1:] if unit.by_mark]
     blanks = round(line.indent)
     joints = len(units) - 1 - sum(unit.joined for unit in units[1:]) + blanks
-    gap_stretch, space_stretch, spacing, left = distribute(slack, len(gaps), len(spaces),
-                                                           joints)
+    gap_stretch, space_stretch, mark_stretch, spacing, left = distribute(
+        slack, len(gaps), len(spaces), len(marks), joints)
     if left > TOLERANCE:
         line.short = True
         return
@@ -510,6 +552,8 @@ def justify(line):
         unit.stretch = gap_stretch
     for unit in spaces:
         unit.stretch = space_stretch
+    for unit in marks:
+        unit.stretch = mark_stretch
 
 
 def compose(text, measure, advance, ink_side, rules=Settings()):

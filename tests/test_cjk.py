@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from paiban.chars import FULLWIDTH_PUNCT, NOT_AT_END, NOT_AT_START
-from paiban.cjk import (SPACING_LOOSE, SPACING_MAX, STRETCH_MAX, WORD_SPACE_MAX, Settings,
-                        compose, set_units)
+from paiban.cjk import (MARK_STRETCH_MAX, SPACING_LOOSE, SPACING_MAX, STRETCH_MAX,
+                        WORD_SPACE_MAX, Settings, compose, set_units)
 
 from copygen import paragraphs
 from typeset_lines import word_split
@@ -280,17 +280,20 @@ def test_stretch_stays_within_its_bounds(setting):
         for line in setting(text, indent=2.0):
             units = set_units(line.units)
             assert line.spacing <= SPACING_MAX + 1e-9
-            for unit in units:
+            for before, unit in pairwise(units):
                 if unit.space:
                     assert unit.stretch <= WORD_SPACE_MAX + 1e-9
                 elif unit.gap:
                     assert unit.stretch <= STRETCH_MAX + 1e-9
+                elif unit.stretch:  # by a mark's blank half, never between two marks
+                    assert unit.stretch <= MARK_STRETCH_MAX + 1e-9
+                    assert (before.text in FULLWIDTH_PUNCT) != (unit.text in FULLWIDTH_PUNCT)
 
 
 def test_a_line_that_cannot_be_justified_is_set_short_not_spread(setting):
-    # Seven Han characters, then a word that cannot be broken and does not fit: the
+    # Seven Han characters, then a code that cannot be broken and does not fit: the
     # first line cannot take 4 em of slack within the bounds; it is set short.
-    (first, *_) = setting("文字按记录新闻WeasyPrint一二三四五六七八九十。", indent=2.0)
+    (first, *_) = setting("文字按记录新闻PDF/A-3b一二三四五六七八九十。", indent=2.0)
     assert first.short and first.spacing == 0 and not any(u.stretch for u in first.units)
 
 
@@ -325,3 +328,27 @@ def test_first_line_indent_takes_the_line_spacing(setting):
     assert first.spacing == pytest.approx(1 / 11)
     assert first.indent == pytest.approx(2 + 2 / 11)
     assert widths(first) + first.indent == pytest.approx(13)
+
+
+def test_a_camel_case_compound_breaks_between_its_parts_with_a_hyphen(setting):
+    # Seven characters, then a compound no dictionary hyphenates: breaking it where its
+    # parts join fills the first line, which would otherwise be set short.
+    first, following, *_ = setting("文字按记录新闻WeasyPrint排版一二三四五六七八九十。",
+                                   indent=2.0)
+    assert not first.short and first.printed.endswith("新闻Weasy-")
+    assert word_split(first.printed, following.text, True) == "hyphen"
+    assert widths(first) + first.indent == pytest.approx(MEASURE)
+
+
+def test_a_lone_marks_blank_half_takes_slack_before_han_characters_loosen(setting):
+    # The first line's slack, past what even spacing takes up to the loose bound,
+    # goes to the blank halves of （ and ）, so that the Han characters stay within it.
+    first, *_ = setting("clreq多环境（以）报纸计划新，字体向字体活动汉字都新栏目。"
+                        "Typesetting Archive！", indent=2.0)
+    assert first.text == "clreq多环境（以）报"
+    stretched = [u.text for u in first.units if u.stretch and not u.gap]
+    assert stretched == ["（", "报"]
+    assert all(0 < u.stretch <= MARK_STRETCH_MAX for u in first.units if u.text in stretched)
+    assert first.spacing == pytest.approx(SPACING_LOOSE)  # 0.113 em without them
+    assert widths(first) + first.indent == pytest.approx(MEASURE)
+

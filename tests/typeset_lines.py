@@ -94,8 +94,9 @@ def set_lines(pdf, placed):
 def word_split(text, following, hyphen_added):
     """How a line printing ``text`` breaks the Latin word that ``following`` (the next
     line's text) may go on with: None (not inside a word, or after the word's own
-    hyphen), "hyphen" (an added hyphen at a hyphenation point of the word) or
-    "split" (without a hyphen, or not at a hyphenation point)."""
+    hyphen), "hyphen" (an added hyphen at a hyphenation point of the word, or where
+    a compound in camel case joins its parts: "Weasy-|Print") or "split" (without a
+    hyphen, or not at a hyphenation point)."""
     if hyphen_added:
         head = text[:-1]
         start = len(head)
@@ -105,8 +106,10 @@ def word_split(text, following, hyphen_added):
         while end < len(following) and is_latin(following[end]):
             end += 1
         word = head[start:] + following[:end]
-        return "hyphen" if text.endswith("-") and len(head) - start \
-            in HYPHENATION.positions(word) else "split"
+        cut = len(head) - start
+        compound = word[cut - 1:cut].islower() and word[cut:cut + 1].isupper()
+        return "hyphen" if text.endswith("-") and (
+            cut in HYPHENATION.positions(word) or compound) else "split"
     if text[-1:] and is_latin(text[-1]) and following[:1] and is_latin(following[0]):
         return "split"
     return None
