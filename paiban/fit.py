@@ -16,13 +16,17 @@ import math
 from dataclasses import dataclass, field, replace
 
 from . import cjk
-from .model import PullQuote, Text
+from .boxes import compose_box
+from .model import Box, PullQuote, Table, Text
+from .tables import compose_table
 from .printing import PrintSettings
 
 # Where a style composes differently from the edition's settings (cjk.Settings).
 STYLE_SETTINGS = {
     "caption": {"indent": 0.0},
     "quote": {"indent": 0.0, "justified": False},  # centred, one verse a line
+    "table": {"indent": 0.0},
+    "table_head": {"indent": 0.0},
 }
 SHOWN = 12  # characters of overset copy quoted in the report
 
@@ -179,6 +183,14 @@ def section_items(composer, section, width, capacity):
         rest.characters += characters
 
     for block in section.blocks:
+        if isinstance(block, (Table, Box)):
+            item = table_or_box(composer, block, width, capacity)
+            if used > capacity:
+                not_composed(item.block, block.line, item_start(item), item.characters)
+                continue
+            items.append(item)
+            used += item.height
+            continue
         if isinstance(block, PullQuote):
             if used > capacity:
                 not_composed("pull quote", block.line, block.lines[0].text,
@@ -202,6 +214,41 @@ def section_items(composer, section, width, capacity):
             items.append(Item(1, "line", line, "paragraph", block.line, len(line.text)))
             used += 1
     return items + ([rest] if rest else [])
+
+
+def table_or_box(composer, block, width, capacity):
+    """A table or box set across a text column ``width`` points wide, as a flow item
+    of whole body lines. A table too wide for this column is an item too tall for
+    any (the fitter then prefers wider columns; :func:`wide_tables` has taken out
+    those too wide for every column)."""
+    geometry = composer.geometry
+    if isinstance(block, Box):
+        columns = round((width / geometry.char + geometry.gutter_chars)
+                        / (geometry.column_chars + geometry.gutter_chars))
+        box = compose_box(composer, block.kind, block.paragraphs, columns)
+        return Item(box.height, "box", box, "box", block.line, len(box.text))
+    table = compose_table(composer, block, width)
+    characters = sum(len(cell.text) for cell in block.cells)
+    if table is None:
+        start = "".join(cell.text for cell in block.cells)
+        return Item(capacity + 1, "rest", start[:SHOWN], "table", block.line, characters)
+    return Item(table.height, "table", table, "table", block.line, characters)
+
+
+def wide_tables(composer, section, overset):
+    """The section without the tables too wide for its widest text column (two
+    base columns), each reported as overset at its line."""
+    geometry = composer.geometry
+    widest = geometry.span(0, 2)[1]
+    blocks = []
+    for block in section.blocks:
+        if isinstance(block, Table) and compose_table(composer, block, widest) is None:
+            text = "".join(cell.text for cell in block.cells)
+            overset.append(Overset("wide table", block.line, len(text), text[:SHOWN],
+                                   room=round(widest / geometry.char)))
+        else:
+            blocks.append(block)
+    return replace(section, blocks=blocks)
 
 
 @dataclass
@@ -502,8 +549,8 @@ def fit_page(page, fonts, house, paper_size, rules=cjk.Settings(),
     available = round((geometry.type_height - y - foot) / pitch)
     sections, option_sets = [], []
     for index, section in enumerate(article.sections):
-        placed, options = section_options(composer, section, index % 2 == 1, available,
-                                          warn_ppi)
+        placed, options = section_options(composer, wide_tables(composer, section, overset),
+                                          index % 2 == 1, available, warn_ppi)
         sections.append(placed)
         option_sets.append(options)
     combo = choose(option_sets, available, geometry)
@@ -764,6 +811,8 @@ def item_start(item):
         return item.payload.text[:SHOWN]
     if item.frame_kind == "quote":
         return "".join(line.text for line in item.payload.lines)[:SHOWN]
+    if item.frame_kind in ("table", "box"):
+        return item.payload.text[:SHOWN]
     return item.payload or ""
 
 
@@ -780,6 +829,10 @@ def section_overset(section, cut):
     for block in section.blocks:
         if isinstance(block, PullQuote):
             texts.append(("pull quote", Text("".join(t.text for t in block.lines), block.line)))
+        elif isinstance(block, Table):
+            texts.append(("table", Text("".join(c.text for c in block.cells), block.line)))
+        elif isinstance(block, Box):
+            texts.append(("box", Text("".join(t.text for t in block.paragraphs), block.line)))
         else:
             texts.append(("paragraph", block))
     texts += [("photo", photo.caption) for photo in section.photos]

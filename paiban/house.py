@@ -221,10 +221,12 @@ class HouseStyle:
 
 
 REQUIRED_STYLES = {"body", "lead", "quote", "caption", "subtitle", "byline", "banner",
-                   "subheading", "credit", "header", "masthead", "headline"}
+                   "subheading", "credit", "header", "masthead", "headline", "table",
+                   "table_head"}
 # The colours and rules the stylesheets name (styles/components.css).
-REQUIRED_COLOURS = {"black", "accent", "knockout", "placeholder", "placeholder_ink"}
-REQUIRED_RULES = {"hairline", "head", "lead", "quote", "frame"}
+REQUIRED_COLOURS = {"black", "accent", "knockout", "placeholder", "placeholder_ink",
+                    "box_tint"}
+REQUIRED_RULES = {"hairline", "head", "lead", "quote", "frame", "table", "box"}
 
 
 @functools.cache

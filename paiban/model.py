@@ -28,6 +28,27 @@ class PullQuote:
 
 
 @dataclass
+class Table:
+    """A data table (GFM pipe table): a header row and body rows of Text cells, each
+    row as many cells as the header."""
+    header: list
+    rows: list
+    line: int
+
+    @property
+    def cells(self):
+        return [cell for row in [self.header, *self.rows] for cell in row]
+
+
+@dataclass
+class Box:
+    """A boxed item of body paragraphs: bordered (``rule``) or on a tint."""
+    kind: str
+    paragraphs: list
+    line: int
+
+
+@dataclass
 class Photo:
     """A photo and what the editor asked of its frame: ``columns`` (base columns
     wide), ``aspect`` (frame height / width) and ``focus`` (the point, as fractions
@@ -47,7 +68,7 @@ class Section:
     """A band of the page: heading banner, subheading, body and its photos."""
     title: Text | None
     subheading: Text | None
-    blocks: list = field(default_factory=list)  # Text paragraphs and PullQuotes
+    blocks: list = field(default_factory=list)  # Text paragraphs, PullQuotes, Tables, Boxes
     photos: list = field(default_factory=list)
     line: int = 0
 
@@ -76,6 +97,11 @@ class Article:
             for block in section.blocks:
                 if isinstance(block, PullQuote):
                     yield from (("quote", text) for text in block.lines)
+                elif isinstance(block, Table):
+                    yield from (("table_head", text) for text in block.header)
+                    yield from (("table", text) for row in block.rows for text in row)
+                elif isinstance(block, Box):
+                    yield from (("body", text) for text in block.paragraphs)
                 else:
                     yield "body", block
             yield from (("caption", photo.caption) for photo in section.photos)

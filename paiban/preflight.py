@@ -224,7 +224,12 @@ def overset(page, placed):
     for items in sorted(cuts.values(), key=lambda items: items[0].line):
         first, characters = items[0], sum(item.characters for item in items)
         words = f"「{first.start}{'…' if first.characters > len(first.start) else ''}」"
-        if first.room is not None:
+        if first.block == "wide table":
+            message = (f"overset: this table is wider than the widest text column "
+                       f"({first.room} characters) even with its text columns wrapped; "
+                       f"{characters} characters from {words} left out")
+            fix = "give the table fewer columns, or shorter figures and headings"
+        elif first.room is not None:
             message = (f"overset: this {first.block} is too long for its line, which holds "
                        f"{first.room} characters; cut {characters} characters from {words}")
             fix = ("shorten the line, or break it into two '#' lines"

@@ -22,7 +22,7 @@ from .chars import join_wrapped
 from .cjk import Settings
 from .errors import PaibanError, shown
 from .house import DEFAULT_HOUSE, HOUSES, load_house
-from .model import Article, Edition, Page, Photo, PullQuote, Section, Text
+from .model import Article, Box, Edition, Page, Photo, PullQuote, Section, Table, Text
 from .printing import PrintSettings, profile_problem
 
 EDITION_FILE = "edition.yaml"
@@ -34,9 +34,9 @@ PAGE_KEYS = ("page", "title", "layout", "editors")
 
 def markdown():
     md = MarkdownIt("zero", {"html": False}).enable(
-        ["heading", "blockquote", "image", "escape", "newline"])
+        ["heading", "blockquote", "image", "escape", "newline", "table"])
     md.use(front_matter_plugin)
-    for name in CONTAINERS:
+    for name in CONTAINERS + ("box",):
         md.use(container_plugin, name=name)
     return md
 
@@ -329,7 +329,7 @@ def parse_page(path):
         raise PaibanError("page has no front matter", path, 1,
                           fix="start the file with a '---' block giving page, title, layout")
     page = page_metadata(meta, path, text)
-    page.article = parse_article(tokens, path)
+    page.article = parse_article(tokens, path, text)
     return page
 
 
@@ -376,17 +376,37 @@ def inline_text(token):
     return joined
 
 
-def parse_article(tokens, path):
+def parse_article(tokens, path, source=""):
     article = Article()
     section = None
     container = None
+    box = None
     in_quote = False
     index = 0
     while index < len(tokens):
         token = tokens[index]
         line = token.map[0] + 1 if token.map else 0
         kind = token.type
-        if kind.startswith("container_") and kind.endswith("_open"):
+        if box and kind not in BOX_TOKENS:
+            raise PaibanError(f"a box holds paragraphs only, not {BOX_REFUSED.get(kind, kind)}",
+                              path, line or box.line,
+                              fix="close the box with a ':::' line before it")
+        if kind == "container_box_open":
+            if container or box:
+                raise PaibanError("a box inside another block", path, line,
+                                  fix="close the block around it with ':::' first; "
+                                      "boxes do not nest")
+            box = Box(box_kind(token.info, path, line), [], line)
+        elif kind == "container_box_close":
+            if not box.paragraphs:
+                raise PaibanError("empty box", path, box.line,
+                                  fix="write the box's paragraphs between '::: box' and ':::'")
+            target(article, section, path, box.line).blocks.append(box)
+            box = None
+        elif kind == "table_open":
+            table, index = parse_table(tokens, index, path, source)
+            target(article, section, path, table.line).blocks.append(table)
+        elif kind.startswith("container_") and kind.endswith("_open"):
             container = token.info.strip()
         elif kind.startswith("container_") and kind.endswith("_close"):
             container = None
@@ -420,6 +440,9 @@ def parse_article(tokens, path):
             index += 2
         elif kind == "inline":
             images = [c for c in token.children or [] if c.type == "image"]
+            if images and box:
+                raise PaibanError("a box holds paragraphs only, not a photo", path, line,
+                                  fix="move the photo out of the box")
             if images:
                 add_photos(article, section, images, token, path, line)
             else:
@@ -431,7 +454,7 @@ def parse_article(tokens, path):
                 if text.startswith(":::"):
                     name = " ".join(text.split()[:2])
                     raise PaibanError(f"unknown block {shown(name)}", path, line,
-                                      fix="blocks are ::: " + ", ::: ".join(CONTAINERS))
+                                      fix="blocks are ::: " + ", ::: ".join(CONTAINERS + ("box", "box tint")))
                 if in_quote:
                     block.lines.extend(Text(part.strip(), line + n) for n, part in
                                        enumerate(token.content.split("\n")) if part.strip())
@@ -442,6 +465,8 @@ def parse_article(tokens, path):
                     setattr(article, container, Text(token.content.strip(), line))
                 elif container == "lead":
                     article.lead.append(Text(text, line))
+                elif box:
+                    box.paragraphs.append(Text(text, line))
                 else:
                     target(article, section, path, line).blocks.append(Text(text, line))
         index += 1
@@ -453,6 +478,68 @@ def parse_article(tokens, path):
         raise PaibanError("the article has no text", path, article.headline[-1].line,
                           fix="add the body paragraphs after the headline (and sections)")
     return article
+
+
+BOX_TOKENS = {"paragraph_open", "paragraph_close", "inline", "container_box_close",
+              "container_box_open"}
+BOX_REFUSED = {"heading_open": "a heading", "blockquote_open": "a pull quote",
+               "table_open": "a table"}
+BOX_KEYWORDS = {"": "rule", "rule": "rule", "tint": "tint"}
+
+
+def box_kind(info, path, line):
+    """``::: box`` (a double-rule border, 花边框) or ``::: box tint`` (a tint)."""
+    words = info.split()[1:]
+    if len(words) > 1 or (words[0] if words else "") not in BOX_KEYWORDS:
+        raise PaibanError(f"unknown box kind {shown(' '.join(words))}", path, line,
+                          fix="write '::: box' (a ruled border) or '::: box tint' "
+                              "(a tint background)")
+    return BOX_KEYWORDS[words[0] if words else ""]
+
+
+def row_cells(source_line):
+    """How many cells a pipe-table row of the source writes (markdown-it pads a short
+    row and drops a long row's extra cells without a word)."""
+    row = source_line.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    count, escaped = 1, False
+    for char in row:
+        if char == "|" and not escaped:
+            count += 1
+        escaped = char == "\\" and not escaped
+    return count
+
+
+def parse_table(tokens, index, path, source):
+    """The pipe table starting at ``tokens[index]``: its header and body rows, each
+    row checked against the source for as many cells as the header has. Returns the
+    table and the index of its ``table_close``."""
+    line = tokens[index].map[0] + 1
+    source_lines = source.split("\n")
+    rows, row = [], None
+    while tokens[index].type != "table_close":
+        token = tokens[index]
+        if token.type == "tr_open":
+            row = (token.map[0] + 1, [])
+            rows.append(row)
+        elif token.type == "inline":
+            row[1].append(Text(inline_text(token), row[0]))
+        index += 1
+    (_, header), body = rows[0], rows[1:]
+    if not body:
+        raise PaibanError("table with a header row only", path, line,
+                          fix="add rows under the '|---|' line, or delete the table")
+    for row_line, cells in rows:
+        written = row_cells(source_lines[row_line - 1])
+        if written != len(header):
+            raise PaibanError(f"table row of {written} cells under a header of "
+                              f"{len(header)}", path, row_line,
+                              fix="give every row as many '|' cells as the header")
+    if not any(cell.text for _, cells in body for cell in cells):
+        raise PaibanError("table with no text in its rows", path, line,
+                          fix="fill in the rows, or delete the table")
+    return Table(header, [cells for _, cells in body], line), index
 
 
 def heading_text(inline, path, line):
