@@ -14,6 +14,7 @@ of each page (module boxes, headline bands, photos, text columns, blank in red).
 
 import argparse
 import math
+import os
 import platform
 import random
 import statistics
@@ -147,6 +148,19 @@ def draw(layout, geometry, path, scale=0.6):
     image.save(path)
 
 
+def machine():
+    """CPU model and core count, for the figures' caption."""
+    model = platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=50)
@@ -168,8 +182,7 @@ def main():
         if args.draw:
             args.draw.mkdir(parents=True, exist_ok=True)
             draw(layout, geometry, args.draw / f"page-{n:02d}.png")
-    print(f"{time.strftime('%Y-%m-%d')}, {platform.node() and 'this machine'}: "
-          f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+    print(f"{time.strftime('%Y-%m-%d')}, {machine()}, Python {platform.python_version()}: "
           f"{len(pages)} {args.paper} pages ({geometry.columns} × {geometry.lines}), "
           f"{min(len(a) for a, _ in pages)}–{max(len(a) for a, _ in pages)} articles, "
           f"copy {min(fills):.0%}–{max(fills):.0%} of the page")

@@ -122,17 +122,21 @@ def test_the_lead_is_top_left_widest_with_the_largest_headline():
 
 
 def test_a_story_reads_before_lesser_ones():
-    """Reading order: a module whose top-left corner comes first (top, then left)
-    never belongs to a lesser story than one read after it, on pages that need no
-    bending of the order to avoid a tombstone."""
+    """Reading order follows priority: along the top of the page the modules go
+    left to right from the 头条 down the ranks, and a module right below another of
+    its width is never of a higher rank than it."""
     for seed in range(6):
         layout = make_up(GEOMETRY, page(seed, count=6, photos=(1, 2)))
-        if layout.tombstones:
-            continue
-        first_below = {}
-        for p in layout.placements:
-            first_below.setdefault(ROLES.index(p.role), []).append(p.box[1])
-        assert min(first_below[0]) == 0
+        assert layout.tombstones == []
+        top_row = sorted((p for p in layout.placements if p.box[1] == 0),
+                         key=lambda p: p.box[0])
+        ranks = [ROLES.index(p.role) for p in top_row]
+        assert ranks[0] == 0 and ranks == sorted(ranks)
+        for upper in layout.placements:
+            for lower in layout.placements:
+                if lower.box[:3:2] == upper.box[:3:2] and \
+                        lower.box[1] == upper.box[1] + upper.box[3]:
+                    assert ROLES.index(upper.role) <= ROLES.index(lower.role)
 
 
 def test_tombstones_are_found_between_side_by_side_headlines():
@@ -177,6 +181,12 @@ def test_overlapping_pins_are_refused():
     article = Article("a", ROLES[0], CopyModel((100,)), pin=(0, 0, 4, 40))
     with pytest.raises(PaibanError, match="overlaps"):
         make_up(GEOMETRY, [article], reserved=[Reserved(box=(2, 10, 3, 10))])
+
+
+def test_a_reserved_slot_at_an_unknown_corner_is_refused():
+    article = Article("a", ROLES[0], CopyModel((100,)))
+    with pytest.raises(PaibanError, match="unknown corner 'bottom-middle'"):
+        make_up(GEOMETRY, [article], reserved=[Reserved(3, 20, corner="bottom-middle")])
 
 
 def replaced(articles, ident, lines_at):

@@ -30,6 +30,7 @@ import itertools
 from ..errors import PaibanError
 from .model import (
     BRIEFS,
+    CORNERS,
     ROLES,
     Article,
     CopyModel,
@@ -81,12 +82,13 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False):
               for a in articles if a.pin}
     free = [a for a in articles if not a.pin]
     ways = free_regions((0, 0, columns, lines), obstacles)
-    best = None
+    best, solved = None, {}
     for under, over, more in PASSES:   # each only while the page still has a fault
         if best and (over or best[0] < TOMBSTONE):
             break   # overset only when nothing else fits
-        leaves = [leaf_options(geometry, a, under, over) for a in free]
-        memo = {}
+        if (under, over) not in solved:   # a pass that only bends the order reuses them
+            solved[under, over] = [leaf_options(geometry, a, under, over) for a in free], {}
+        leaves, memo = solved[under, over]
         for order, inversions in orders(free, more):
             solver = Solver(leaves, order, memo)
             for way in ways:
@@ -176,6 +178,10 @@ def check(articles, reserved, columns, lines):
                           fix="give every article its own id")
     boxes = [(f"reserved slot {slot.label}", slot.rectangle(columns, lines)) for slot in reserved]
     boxes += [(f"pinned article {a.id!r}", a.pin) for a in articles if a.pin]
+    for slot in reserved:
+        if not slot.box and slot.corner not in CORNERS:
+            raise PaibanError(f"reserved slot {slot.label}: unknown corner {slot.corner!r}",
+                              fix=f"use one of {', '.join(CORNERS)}")
     for name, (column, line, width, depth) in boxes:
         if width < 1 or depth < 1 or column < 0 or line < 0 \
                 or column + width > columns or line + depth > lines:

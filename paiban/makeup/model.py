@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 BRIEFS = "简讯"
+CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
 ROLES = ("头条", "二条", "三条", "四条", "五条", "六条", "七条", "八条", "九条", "十条")
 
 # Headline sizes (pt) each rank may take, largest first: 号 sizes inside its band, so

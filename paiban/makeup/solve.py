@@ -31,7 +31,7 @@ TOMBSTONE = 50000    # a pair of headlines side by side
 INVERSION = 3000     # a story read before one of higher priority
 HEAD_GAP = 2         # headline tops within this many lines of each other bump
 # (lines of underset a module may take, overset allowed, reading order bent)
-PASSES = ((0, False, False), (4, False, False), (16, False, False), (16, False, True),
+PASSES = ((0, False, False), (4, False, False), (4, False, True), (16, False, False),
           (4, True, False))
 
 
@@ -41,6 +41,9 @@ class Node:
     left: int      # bit n: a headline top at line n touches the left edge
     right: int     # … the right edge
     plan: tuple    # ("leaf", i, option) | ("stack", i, option, node) | ("side", columns, node, node)
+
+
+TOP = (1 << HEAD_GAP + 1) - 1   # headline tops that bump one at a region's top line
 
 
 def spread(mask):
@@ -148,6 +151,9 @@ class Solver:
                 if left is None:
                     continue
                 for right_quiet in (True, False):
+                    if not right_quiet and left.right & TOP and found \
+                            and found.cost < TOMBSTONE:
+                        continue   # a headline on top beside this one: it cannot win
                     right = self.best(k + 1, j, columns - left_columns, lines, right_quiet)
                     if right is None:
                         continue
