@@ -39,7 +39,7 @@ GAP_RANGE = (0.125, 0.25)  # em, Han–Latin gap: the setting's range
 # Justification bounds, em (see distribute): what Han–Latin gaps and word spaces grow
 # first, what even spacing between units may reach before a line counts as loose and
 # at most, what a word space may grow in all (0.26 + 0.75: about one em), and what a
-# lone mark's blank half may grow (see mark_blank_joints).
+# lone mark's blank half or an indent character may grow (see mark_blank_joints).
 STRETCH_MAX = 0.25
 SPACING_LOOSE = 0.1
 SPACING_MAX = 0.25
@@ -345,7 +345,8 @@ class Span:
     joints: int         # places between units that take even spacing (not inside words)
     characters: int     # units that are not marks
     hyphenated: bool    # ends inside a word
-    marks: int          # joints by a mark's blank half (see mark_blank_joints)
+    blanks: int         # joints by a mark's blank half (see mark_blank_joints) or in
+                        # the indent
 
 
 class Sums:
@@ -388,7 +389,8 @@ class Sums:
                     + mark_squeeze[end] - mark_squeeze[start],
                     gaps[end] - gaps[start + 1], spaces[end] - spaces[start + 1],
                     end - start - 1 - joined[end] + joined[start + 1] + blanks,
-                    chars[end] - chars[start], hyphenated, marks[end] - marks[start + 1])
+                    chars[end] - chars[start], hyphenated,
+                    marks[end] - marks[start + 1] + blanks)
 
     def last(self, end):
         return self.units[self.set_end[end] - 1]
@@ -418,28 +420,29 @@ def line_cost(span, natural, squeezable, width, last, first_line, after_hyphen):
 
 
 def slack_cost(slack, span):
-    gap_stretch, space_stretch, mark_stretch, spacing, left = distribute(
-        slack, span.gaps, span.spaces, span.marks, span.joints)
+    gap_stretch, space_stretch, blank_stretch, spacing, left = distribute(
+        slack, span.gaps, span.spaces, span.blanks, span.joints)
     if left > TOLERANCE:
         return SHORT_LINE + SPACING_COST * left
     return (STRETCH_COST * max(gap_stretch, min(space_stretch, STRETCH_MAX))) ** 2 \
         + (WORD_SPACE_COST * max(0.0, space_stretch - STRETCH_MAX)) ** 2 \
-        + (WORD_SPACE_COST * mark_stretch) ** 2 \
+        + (WORD_SPACE_COST * blank_stretch) ** 2 \
         + (SPACING_COST * spacing) ** 2 \
         + (LOOSE_LINE if spacing > SPACING_LOOSE + TOLERANCE else 0.0)
 
 
-def distribute(slack, gaps, spaces, marks, joints):
+def distribute(slack, gaps, spaces, blanks, joints):
     """Share a line's slack (em) within the bounds, in this order: each Han–Latin gap
     and word space grows up to :data:`STRETCH_MAX`; the joints between units (never
     inside a word or a unit) take even spacing up to :data:`SPACING_LOOSE`; word
-    spaces grow on, up to :data:`WORD_SPACE_MAX` in all; the joints by a mark's blank
-    half (:func:`mark_blank_joints`) up to :data:`MARK_STRETCH_MAX` more; even spacing goes
-    on up to :data:`SPACING_MAX`. Han–Latin gaps never take more: a wide gap by a Han
-    character reads as a hole, a wide word space less so.
+    spaces grow on, up to :data:`WORD_SPACE_MAX` in all; the joints by a blank — a
+    mark's blank half (:func:`mark_blank_joints`) or an indent character — up to
+    :data:`MARK_STRETCH_MAX` more; even spacing goes on up to :data:`SPACING_MAX`.
+    Han–Latin gaps never take more: a wide gap by a Han character reads as a hole, a
+    wide word space less so.
 
     Returns (stretch per Han–Latin gap, stretch per word space, stretch per joint by
-    a mark, spacing per joint, slack left over); what is left over the line cannot
+    a blank, spacing per joint, slack left over); what is left over the line cannot
     take: it is set short."""
     stretchable = gaps + spaces
     stretch = min(STRETCH_MAX, slack / stretchable) if stretchable else 0.0
@@ -450,11 +453,11 @@ def distribute(slack, gaps, spaces, marks, joints):
         return stretch, stretch, 0.0, spacing, slack
     word = min(WORD_SPACE_MAX - stretch, slack / spaces) if spaces else 0.0
     slack -= word * spaces
-    by_mark = min(MARK_STRETCH_MAX, slack / marks) if marks else 0.0
-    slack -= by_mark * marks
+    by_blank = min(MARK_STRETCH_MAX, slack / blanks) if blanks else 0.0
+    slack -= by_blank * blanks
     more = min(SPACING_MAX - spacing, slack / joints) if joints > 0 else 0.0
     slack -= more * joints
-    return stretch, stretch + word, by_mark, spacing + more, slack
+    return stretch, stretch + word, by_blank, spacing + more, slack
 
 
 def break_lines(units, measure, rules):
@@ -530,7 +533,9 @@ def justify(line):
 
     A first line's indent is so many blank characters (as the two ideographic spaces
     of hand setting were): they take the line's spacing like the others, so that a
-    first line spaces like any full line."""
+    first line spaces like any full line, and, being blank, what a mark's blank half
+    takes too (at most ½ em in all), before Han characters spread past the loose
+    bound."""
     units = set_units(line.units)
     slack = line.measure - line.natural
     if line.last or not units or slack <= TOLERANCE:
@@ -540,20 +545,20 @@ def justify(line):
     marks = [unit for unit in units[1:] if unit.by_mark]
     blanks = round(line.indent)
     joints = len(units) - 1 - sum(unit.joined for unit in units[1:]) + blanks
-    gap_stretch, space_stretch, mark_stretch, spacing, left = distribute(
-        slack, len(gaps), len(spaces), len(marks), joints)
+    gap_stretch, space_stretch, blank_stretch, spacing, left = distribute(
+        slack, len(gaps), len(spaces), len(marks) + blanks, joints)
     if left > TOLERANCE:
         line.short = True
         return
     line.spacing = spacing
-    line.indent += blanks * spacing
-    line.measure -= blanks * spacing
+    line.indent += blanks * (spacing + blank_stretch)
+    line.measure -= blanks * (spacing + blank_stretch)
     for unit in gaps:
         unit.stretch = gap_stretch
     for unit in spaces:
         unit.stretch = space_stretch
     for unit in marks:
-        unit.stretch = mark_stretch
+        unit.stretch = blank_stretch
 
 
 def compose(text, measure, advance, ink_side, rules=Settings()):

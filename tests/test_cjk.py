@@ -352,3 +352,14 @@ def test_a_lone_marks_blank_half_takes_slack_before_han_characters_loosen(settin
     assert first.spacing == pytest.approx(SPACING_LOOSE)  # 0.113 em without them
     assert widths(first) + first.indent == pytest.approx(MEASURE)
 
+
+
+def test_the_indent_takes_slack_before_han_characters_loosen(setting):
+    # The first line's slack, past what even spacing takes up to the loose bound,
+    # widens the indent (two blank characters) a little: 0.111 em spacing without it.
+    first, *_ = setting("加强有的图片84.6年Python；又了也落实和由把图片排版共，数据标准工作标点"
+                        "建设还工作改革取得，经济项目的文化完善教育建设：", indent=2.0)
+    assert first.text == "加强有的图片84.6年"
+    assert first.spacing == pytest.approx(SPACING_LOOSE)
+    assert 2 + 2 * SPACING_LOOSE < first.indent <= 2 + 2 * (SPACING_LOOSE + MARK_STRETCH_MAX)
+    assert widths(first) + first.indent == pytest.approx(MEASURE)
