@@ -95,23 +95,33 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False):
                 result = fill_regions(solver, way, len(free))
                 if result is None:
                     continue
-                cost = result[0] + INVERSION * inversions
+                placed, empty, bumps = assemble(geometry, free, pinned, way, result[1])
+                cost = result[0] + INVERSION * inversions + TOMBSTONE * bumps
                 if best is None or cost < best[0]:
-                    best = (cost, result[1], way)
+                    best = (cost, placed, empty)
     if best is None:
         raise PaibanError(f"{len(free)} articles cannot be made up in the free space of "
                           f"this {columns}-column page",
                           fix="move some articles to another page or shrink the reserved slots")
-    _, runs, way = best
-    placed = dict(pinned)
-    empty = 0
-    for region, (first, last, node) in zip(way, runs):
+    _, placed, empty = best
+    return layout(articles, placed, slots, columns, lines, empty)
+
+
+def assemble(geometry, free, pinned, way, runs):
+    """The placements of a solution, the blank of its empty regions, and the
+    tombstones between modules of different regions (those within one are priced
+    by the solver)."""
+    placed, region_of, empty = dict(pinned), dict.fromkeys(pinned, -1), 0
+    for number, (region, (_, _, node)) in enumerate(zip(way, runs)):
         if node is None:
             empty += region[2] * region[3]
             continue
         for option, index, box in modules(node, *region):
             placed[free[index].id] = placement(geometry, free[index], option, box)
-    return layout(articles, placed, slots, columns, lines, empty)
+            region_of[free[index].id] = number
+    bumps = sum(1 for a, b in tombstones(list(placed.values()))
+                if region_of[a] != region_of[b] or region_of[a] == -1)
+    return placed, empty, bumps
 
 
 def orders(articles, more=False):
