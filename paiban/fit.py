@@ -15,7 +15,7 @@ with the characters it leaves out.
 import math
 from dataclasses import dataclass, field, replace
 
-from . import cjk
+from . import cjk, vertical
 from .boxes import compose_box
 from .model import Box, PullQuote, Table, Text
 from .tables import compose_table
@@ -530,20 +530,22 @@ def fit_page(page, fonts, house, paper_size, rules=cjk.Settings(),
 
     frames.append(running_head(composer, page, paper, overset))
     y += 3 * pitch
-    y = place_headline(composer, article.headline, y,
-                       math.floor(geometry.lines * house.headline.page_share), frames,
-                       overset)
-    for name, lines in (("subtitle", 2), ("byline", 1)):
-        text = getattr(article, name)
-        if text:
-            frames.append(one_line(composer, name, text, y, lines,
-                                   width * (1 - house.headline.indent), overset))
-            y += lines * pitch
-    y += pitch
-
-    if article.lead:
-        y = place_lead(composer, article.lead, frames, y,
-                       math.floor(geometry.lines * house.lead.page_share), overset)
+    if page.headline == "vertical":
+        y = place_vertical_band(composer, article, y, frames, overset)
+    else:
+        y = place_headline(composer, article.headline, y,
+                           math.floor(geometry.lines * house.headline.page_share), frames,
+                           overset)
+        for name, lines in (("subtitle", 2), ("byline", 1)):
+            text = getattr(article, name)
+            if text:
+                frames.append(one_line(composer, name, text, y, lines,
+                                       width * (1 - house.headline.indent), overset))
+                y += lines * pitch
+        y += pitch
+        if article.lead:
+            y = place_lead(composer, article.lead, frames, y,
+                           math.floor(geometry.lines * house.lead.page_share), overset)
 
     foot = pitch if article.credit else 0
     available = round((geometry.type_height - y - foot) / pitch)
@@ -654,6 +656,61 @@ def place_headline(composer, headline, y, limit, frames, overset):
     return y
 
 
+VERTICAL_SHARE = 0.5  # of the type width a vertical headline's columns may take
+COLUMN_STEP = 1.25    # em from one vertical headline column to the next
+
+
+def place_vertical_band(composer, article, y, frames, overset):
+    """A vertical headline (竖排) at the right of the top band, one column per
+    headline line from the right edge, read right to left; the subtitle, byline and
+    lead to its left in the rest of the width. The headline takes the largest size of
+    the house style at which its longest line fits the band's height (the headline's
+    ``page_share`` of the lines), that line spanning whole body lines; never below the
+    smallest size, where the end of a line too long for the band is overset, as are
+    the columns beyond half the width. The columns stand a body line below the
+    running head; the band is whole body lines, as tall as the headline or the text
+    beside it, whichever is taller; returns its foot."""
+    geometry, rules = composer.geometry, composer.house.headline
+    pitch, width = geometry.pitch, geometry.type_width
+    role = composer.style("headline")[0]
+    limit = math.floor(geometry.lines * rules.page_share) - 1
+    columns = [vertical.compose(composer.fonts, role, text.text) for text in article.headline]
+    longest = max(vertical.length(cells) for cells in columns)
+    lines = max(1, min(limit, math.floor(longest * rules.max_size / pitch)))
+    size = max(rules.min_size, lines * pitch / longest)
+    step = COLUMN_STEP * size
+    shown = columns[:max(1, math.floor((width * VERTICAL_SHARE - size) / step) + 1)]
+    tallest = 0
+    for index, (text, cells) in enumerate(zip(article.headline, shown)):
+        placed = vertical.fitting(cells, limit * pitch / size)
+        count = sum(len(cell.text) for cell in placed)
+        if count < len(text.text):
+            overset.append(Overset("headline", text.line, len(text.text) - count,
+                                   text.text[count:count + SHOWN], room=count))
+        height = math.ceil(vertical.length(placed) * size / pitch - 1e-6)
+        tallest = max(tallest, height)
+        frames.append(Frame("vertical", width - size - index * step, y + pitch, size,
+                            height * pitch, lines=placed, text=text.text[:count], size=size,
+                            source_line=text.line))
+    rest = article.headline[len(shown):]
+    overset += [Overset("headline", text.line, len(text.text), text.text[:SHOWN],
+                        rest[0].line) for text in rest]
+    beside = width - size - (len(shown) - 1) * step - 2 * geometry.char
+    top = y
+    for name, lines in (("subtitle", 2), ("byline", 1)):
+        text = getattr(article, name)
+        if text:
+            frames.append(replace(one_line(composer, name, text, y, lines, beside, overset),
+                                  width=beside))
+            y += lines * pitch
+    y += pitch
+    if article.lead:
+        y = place_lead(composer, article.lead, frames, y,
+                       math.floor(geometry.lines * composer.house.lead.page_share), overset,
+                       beside)
+    return max(y, top + (tallest + 2) * pitch)
+
+
 def headline_alignment(align, index):
     """The CSS class of a headline line: left, right or centre."""
     if align == "staggered":
@@ -674,18 +731,20 @@ def one_line(composer, style, text, y, lines, measure, overset):
                  text=text.text[:count], style=style, source_line=text.line)
 
 
-def lead_layouts(geometry, preferred):
+def lead_layouts(geometry, preferred, width=None):
     """Where the lead's columns may go, best first, as (left edges, width): three or
-    four columns across the page (``preferred``, the house style's), then fewer on
-    the base grid, two base columns wide, then one."""
-    width, gutter = geometry.type_width, 2 * geometry.char
+    four columns across the page or the ``width`` beside a vertical headline
+    (``preferred``, the house style's), then fewer on the base grid, two base
+    columns wide, then one, as far as they fit in that width."""
+    width, gutter = width or geometry.type_width, 2 * geometry.char
     for count in preferred:
         column = (width - (count - 1) * gutter) / count
         yield [n * (column + gutter) for n in range(count)], column
     for span in (2, 1):
         for count in range(min(preferred) - 1, 0, -1):
-            yield [geometry.span(n * span, span)[0] for n in range(count)], \
-                geometry.span(0, span)[1]
+            if sum(geometry.span((count - 1) * span, span)) <= width + 0.01:
+                yield [geometry.span(n * span, span)[0] for n in range(count)], \
+                    geometry.span(0, span)[1]
 
 
 def lead_lines(composer, lead, measure, capacity):
@@ -704,17 +763,17 @@ def lead_lines(composer, lead, measure, capacity):
     return lines, rest
 
 
-def place_lead(composer, lead, frames, y, limit, overset):
+def place_lead(composer, lead, frames, y, limit, overset, width=None):
     """The lead above a rule, in the house style's numbers of columns across the
-    page (three or four), whichever leaves them most even; a lead too short to give
-    each column the house style's fewest lines takes fewer, narrower columns (down to
-    one base column). Columns are balanced; what does not fit in ``limit`` body
-    lines is overset."""
+    page (three or four) or across ``width`` from the left edge, whichever leaves
+    them most even; a lead too short to give each column the house style's fewest
+    lines takes fewer, narrower columns (down to one base column). Columns are
+    balanced; what does not fit in ``limit`` body lines is overset."""
     geometry, rules = composer.geometry, composer.house.lead
     _, size, line_height = composer.style("lead")
     most = max(1, math.floor((limit - 1) * geometry.pitch / line_height))
     settings = []
-    for lefts, column_width in lead_layouts(geometry, rules.columns):
+    for lefts, column_width in lead_layouts(geometry, rules.columns, width):
         measure = math.floor(column_width / size) * size
         lines, rest = lead_lines(composer, lead, measure, len(lefts) * most)
         per_column = min(most, math.ceil(len(lines) / len(lefts)))
@@ -748,7 +807,7 @@ def place_lead(composer, lead, frames, y, limit, overset):
                             source_line=chunk[0][1] if chunk else 0))
     height = math.ceil(per_column * line_height / geometry.pitch) + 1
     frames.append(Frame("rule", 0, y + (height - 0.5) * geometry.pitch,
-                        geometry.type_width, 0))
+                        width or geometry.type_width, 0))
     return y + height * geometry.pitch
 
 

@@ -307,13 +307,16 @@ class Fonts:
 def subset_face(face, characters):
     """``face`` cut down to ``characters``, cached under its checksum and theirs."""
     codes = sorted({ord(char) for char in characters})
-    key = hashlib.sha256(" ".join(map(str, codes)).encode()).hexdigest()[:16]
+    # "all features": subsets cut before every feature was kept are not reused
+    key = hashlib.sha256(("all features " + " ".join(map(str, codes))).encode()).hexdigest()[:16]
     target = cache_dir() / "subsets" / f"{face.role.sha256[:16]}-{face.role.index}-{key}.otf"
     if not target.is_file():
         request = uharfbuzz.SubsetInput()
         for code in codes:
             request.unicode_set.add(code)
-        request.sets(uharfbuzz.SubsetInputSets.LAYOUT_FEATURE_TAG).invert()  # keep all
+        kept = request.sets(uharfbuzz.SubsetInputSets.LAYOUT_FEATURE_TAG)
+        kept.clear()   # the set starts with HarfBuzz's defaults (vert, locl …): inverting
+        kept.invert()  # it alone would drop those; cleared first, all features are kept
         request.flags = uharfbuzz.SubsetFlags.NOTDEF_OUTLINE
         write_atomically(target, uharfbuzz.subset(face.shaper.face, request).blob.data)
     return target

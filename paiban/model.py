@@ -124,6 +124,7 @@ class Page:
     layout: str
     editors: dict
     article: Article
+    headline: str = "horizontal"  # or vertical: the headline set down columns (竖排)
 
     def photo_file(self, photo):
         """The file a photo names, if it is a regular file inside the edition folder

@@ -29,7 +29,8 @@ EDITION_FILE = "edition.yaml"
 CONTAINERS = ("subtitle", "byline", "lead", "credit")
 LAYOUTS = ("feature",)
 EDITOR_ROLES = ("editor", "art_editor", "proofreader")
-PAGE_KEYS = ("page", "title", "layout", "editors")
+PAGE_KEYS = ("page", "title", "layout", "editors", "headline")
+HEADLINE_FORMS = ("horizontal", "vertical")  # 横排, 竖排
 
 
 def markdown():
@@ -354,11 +355,16 @@ def page_metadata(meta, path, text):
             for role, name in editors.items()):
         raise PaibanError("'editors' takes names for " + ", ".join(EDITOR_ROLES), path,
                           line_of("editors"))
+    headline = meta.get("headline", "horizontal")
+    if headline not in HEADLINE_FORMS:
+        raise PaibanError(f"unknown headline {shown(headline)}", path, line_of("headline"),
+                          fix="write 'headline: vertical' for a headline set down columns "
+                              "(竖排), or 'headline: horizontal' (the default)")
     for key in meta:
         if key not in PAGE_KEYS:
             raise unknown_key(key, PAGE_KEYS, path, line_of(key), "page front matter")
     editors = {role: editors.get(role, "") for role in EDITOR_ROLES}
-    return Page(path, number, title, layout, editors, None)
+    return Page(path, number, title, layout, editors, None, headline)
 
 
 def inline_text(token):
