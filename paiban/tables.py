@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 GUTTER_CHARS = 1    # between two columns of the table
-MIN_TEXT_CHARS = 2  # the narrowest a text column may wrap to
+MIN_TEXT_CHARS = 6  # the narrowest a text column may wrap to: narrower, CJK sets badly
 FIGURE = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?[^\d\s]{0,3}")  # 19.4万元, 100%, 6, -3.5
 
 

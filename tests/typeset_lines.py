@@ -12,7 +12,9 @@ import pymupdf
 import pyphen
 
 from paiban.chars import FULLWIDTH_PUNCT, NOT_AT_END, NOT_AT_START, is_han, is_latin
+from paiban.boxes import ComposedBox
 from paiban.fit import Quote
+from paiban.tables import ComposedTable
 
 EDGE = 0.25       # pt: a justified line reaches both column edges within this
 HYPHENATION = pyphen.Pyphen(lang="en_US")  # where an English word may break
@@ -48,22 +50,80 @@ def glyphs_of(pdf):
     for block in page.get_text("rawdict", flags=flags)["blocks"]:
         for line in block.get("lines", []):
             for span in line["spans"]:
-                role = span["font"].split("paiban-")[-1]
+                role = span["font"].split("paiban-")[-1].split("-")[0]  # no "-Heavy"
                 out += [Glyph(c["c"], c["origin"][0], c["origin"][1], c["bbox"][2], role)
                         for c in span["chars"]]
     return out
 
 
 def composed(frame, geometry):
-    """(line, size, justified) in reading order for a text frame."""
+    """(line, size, justified, inset) in reading order for a text frame; ``inset`` is
+    how far (pt) the line starts inside the frame (a box's text). A table's cells are
+    not lines of the column: :func:`table_lines` reads them."""
     if frame.kind == "column":
         for item in frame.lines:
             if isinstance(item.payload, Quote):
-                yield from ((line, item.payload.size, False) for line in item.payload.lines)
-            else:
-                yield item.payload, geometry.body_size, True
+                yield from ((line, item.payload.size, False, 0.0)
+                            for line in item.payload.lines)
+            elif isinstance(item.payload, ComposedBox):
+                yield from ((line, geometry.body_size, True, item.payload.inset)
+                            for line in item.payload.lines)
+            elif not isinstance(item.payload, ComposedTable):
+                yield item.payload, geometry.body_size, True, 0.0
     elif frame.kind in ("lead", "caption"):
-        yield from ((line, frame.size, True) for line in frame.lines)
+        yield from ((line, frame.size, True, 0.0) for line in frame.lines)
+
+
+def placed_tables(placed):
+    """(table, left, top) in page points of every table the page's columns hold."""
+    geometry = placed.geometry
+    for frame in placed.frames:
+        if frame.kind != "column":
+            continue
+        top = geometry.margin_top + frame.y
+        for item in frame.lines:
+            if isinstance(item.payload, ComposedTable):
+                yield item.payload, geometry.margin_left + frame.x, top
+            top += item.height * geometry.pitch
+
+
+def rows_of(glyphs):
+    rows = defaultdict(list)
+    for glyph in glyphs:
+        rows[round(glyph.y / GRID)].append(glyph)
+    return [rows[key] for key in sorted(rows)]  # each in the PDF's text order
+
+
+def table_lines(pdf, placed):
+    """Every composed line of the page's table cells with its PDF glyphs, its cell's
+    edges as the line's, as :class:`SetLine`: the same checks as body text apply
+    (the header row's lines are centred, not justified)."""
+    geometry = placed.geometry
+    glyphs = glyphs_of(pdf)
+    out = []
+    for table, left, top in placed_tables(placed):
+        y = top + geometry.pitch / 2
+        for row, count in zip([table.header, *table.rows], table.row_lines):
+            for cell, x, width in zip(row, table.lefts, table.widths):
+                if not cell.lines:
+                    continue
+                inside = [g for g in glyphs if left + x - 3 <= g.x < left + x + width
+                          and y < g.y <= y + count * geometry.pitch]
+                for glyphs_row, line in zip(rows_of(inside), cell.lines):
+                    out.append(SetLine(line, glyphs_row, left + x,
+                                       left + x + line.measure * geometry.body_size,
+                                       geometry.body_size, row is not table.header,
+                                       line.last))  # the header is centred
+            y += count * geometry.pitch
+    return out
+
+
+def in_tables(glyph, placed):
+    """Whether a glyph is set in one of the page's tables."""
+    pitch = placed.geometry.pitch
+    return any(left - 1 <= glyph.x < left + table.width
+               and top < glyph.y <= top + table.height * pitch
+               for table, left, top in placed_tables(placed))
 
 
 def set_lines(pdf, placed):
@@ -78,15 +138,12 @@ def set_lines(pdf, placed):
         left = geometry.margin_left + frame.x
         top = geometry.margin_top + frame.y
         inside = [g for g in glyphs if left - 6 <= g.x < left + frame.width + 3
-                  and top < g.y <= top + frame.height]
-        rows = defaultdict(list)
-        for glyph in inside:
-            rows[round(glyph.y / GRID)].append(glyph)
-        rows = [rows[key] for key in sorted(rows)]  # each in the PDF's text order
+                  and top < g.y <= top + frame.height and not in_tables(g, placed)]
+        rows = rows_of(inside)
         assert len(rows) == len(lines), f"{frame.kind} at line {frame.source_line}: " \
             f"{len(rows)} rows in the PDF for {len(lines)} composed lines"
-        for row, (line, size, justified) in zip(rows, lines):
-            out.append(SetLine(line, row, left, left + line.measure * size
+        for row, (line, size, justified, inset) in zip(rows, lines):
+            out.append(SetLine(line, row, left + inset, left + inset + line.measure * size
                                + line.indent * size, size, justified, line.last))
     return out
 
