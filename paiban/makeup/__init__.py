@@ -129,9 +129,10 @@ def orders(articles, more=False):
     First by rank (priority is reading order): as given, then articles of one rank
     alternating with and without photos, text or photo first (a module opening with
     a photo may stand beside a headline without tombstoning, so spreading them gives
-    the page more ways to set stories side by side). With ``more``: each of these
-    with two neighbours of different rank swapped, for pages where no order by rank
-    avoids a tombstone."""
+    the page more ways to set stories side by side). With ``more``, for pages where
+    no order by rank avoids a tombstone: each of these with two neighbours of
+    different rank swapped, or with a story that has a photo moved up beside the
+    头条 (it can open with its photo there)."""
     indices = sorted(range(len(articles)), key=lambda n: rank(articles[n].role))
     found = [indices]
     for photo_first in (False, True):
@@ -148,14 +149,26 @@ def orders(articles, more=False):
             found.append(order)
     if not more:
         return [(order, 0) for order in found]
-    swapped = []
+    bent = []
     for order in found:
         for n in range(1, len(order) - 1):   # the 头条 stays first
             if rank(articles[order[n]].role) != rank(articles[order[n + 1]].role):
-                other = order[:n] + [order[n + 1], order[n]] + order[n + 2:]
-                if other not in found and other not in swapped:
-                    swapped.append(other)
-    return [(order, 1) for order in swapped]
+                bent.append(order[:n] + [order[n + 1], order[n]] + order[n + 2:])
+        for n in range(2, len(order)):   # a story with a photo beside the 头条
+            if articles[order[n]].photos:
+                bent.append(order[:1] + [order[n]] + order[1:n] + order[n + 1:])
+    unique = []
+    for order in bent:
+        if order not in found and order not in unique:
+            unique.append(order)
+    return [(order, inversions(articles, order)) for order in unique]
+
+
+def inversions(articles, order):
+    """Pairs of articles read before one of higher priority."""
+    ranks = [rank(articles[n].role) for n in order]
+    return sum(1 for m in range(len(ranks)) for n in range(m + 1, len(ranks))
+               if ranks[m] > ranks[n])
 
 
 def layout(articles, placed, slots, columns, lines, empty=0):
