@@ -191,6 +191,7 @@ def main():
     print(f"| blank fraction | {statistics.median(blanks):.2%} | {max(blanks):.2%} | median ≤ 1% |")
     print(f"| makeup time per page | {statistics.median(times) * 1000:.0f} ms | "
           f"{max(times) * 1000:.0f} ms | ≤ 100 ms |")
+    print(f"| pages over 100 ms | {sum(t > 0.1 for t in times)} of {len(times)} | | 0 |")
     print(f"| tombstones (all pages) | {tombs} | | 0 |")
     print(f"| overset articles (all pages) | {overset} | | 0 |")
 

@@ -130,9 +130,9 @@ def orders(articles, more=False):
     alternating with and without photos, text or photo first (a module opening with
     a photo may stand beside a headline without tombstoning, so spreading them gives
     the page more ways to set stories side by side). With ``more``, for pages where
-    no order by rank avoids a tombstone: each of these with two neighbours of
-    different rank swapped, or with a story that has a photo moved up beside the
-    头条 (it can open with its photo there)."""
+    no order by rank avoids a tombstone: the first with two neighbours of different
+    rank swapped, or with a story that has a photo moved up beside the 头条 (it can
+    open with its photo there)."""
     indices = sorted(range(len(articles)), key=lambda n: rank(articles[n].role))
     found = [indices]
     for photo_first in (False, True):
@@ -149,14 +149,13 @@ def orders(articles, more=False):
             found.append(order)
     if not more:
         return [(order, 0) for order in found]
-    bent = []
-    for order in found:
-        for n in range(1, len(order) - 1):   # the 头条 stays first
-            if rank(articles[order[n]].role) != rank(articles[order[n + 1]].role):
-                bent.append(order[:n] + [order[n + 1], order[n]] + order[n + 2:])
-        for n in range(2, len(order)):   # a story with a photo beside the 头条
-            if articles[order[n]].photos:
-                bent.append(order[:1] + [order[n]] + order[1:n] + order[n + 1:])
+    bent, order = [], indices
+    for n in range(1, len(order) - 1):   # the 头条 stays first
+        if rank(articles[order[n]].role) != rank(articles[order[n + 1]].role):
+            bent.append(order[:n] + [order[n + 1], order[n]] + order[n + 2:])
+    for n in range(2, len(order)):   # a story with a photo beside the 头条
+        if articles[order[n]].photos:
+            bent.append(order[:1] + [order[n]] + order[1:n] + order[n + 1:])
     unique = []
     for order in bent:
         if order not in found and order not in unique:
