@@ -1,7 +1,8 @@
 """Compose a data table for a text column: column widths, cell lines, figures on their digits.
 
 A table is set as a three-line table (三线表) across the column it falls in: a rule
-above, a hairline under the header row, a rule below. Cell text is composed by the
+above, a hairline under the header row, a rule below; its rows are body lines on the
+baseline grid, the outer rules half a line above and below them. Cell text is composed by the
 CJK composer at its cell's measure (text columns are whole characters wide, so CJK
 cells justify cleanly); the header row is in the house style's heavy face. A column
 whose cells are all figures is aligned on the units digit (so on the decimal point
@@ -48,9 +49,10 @@ class ComposedTable:
 
     @property
     def height(self):
-        """Whole body lines the table takes in its column: its rows and half a line
-        above and below its rules, so that the text after it stays on the grid."""
-        return self.lines + 1
+        """Whole body lines the table takes in its column: its rows, on the grid, and
+        a line above and below them with the rules in their middle, so that the text
+        after it stays on the grid."""
+        return self.lines + 2
 
 
 def is_figure(text):

@@ -8,6 +8,13 @@ SAMPLE_RAW = ROOT / "tests" / "data" / "dawukou-2022.txt"
 SAMPLE_EDITION = ROOT / "source" / "sample-2023-01-16"
 
 
+def sample_line(needle):
+    """The line of the sample page that holds ``needle``: tests name a line by what it
+    says, so that an edit of the sample above it does not move them."""
+    text = (SAMPLE_EDITION / "p05-dawukou.md").read_text(encoding="utf-8")
+    return next(n for n, line in enumerate(text.split("\n"), 1) if needle in line)
+
+
 @pytest.fixture(scope="session")
 def fonts():
     from paiban.fonts import Fonts

@@ -21,12 +21,12 @@ from paiban.cli import main
 from paiban.printing import DEFAULT_PROFILE, total_ink
 from paiban.source import parse_edition
 
-from conftest import BODY, SAMPLE_EDITION, landscape_photo, make_edition
+from conftest import BODY, SAMPLE_EDITION, landscape_photo, make_edition, sample_line
 
 MM = 72 / 25.4
 TRIM = (390 * MM, 545 * MM)
-PHOTO_LINE = 104   # 大武口区政协开展书香政协读书活动。
-GREY_LINE = 76     # 大武口区政协委员会客室授牌仪式。
+PHOTO_LINE = sample_line("![大武口区政协开展书香政协读书活动。]")
+GREY_LINE = sample_line("![大武口区政协委员会客室授牌仪式。]")
 
 
 def with_photos(folder, colour="photos/hills.jpg", grey="photos/grey.png", extra=""):

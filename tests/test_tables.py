@@ -77,22 +77,17 @@ def items(placed, kind):
 
 
 def filled_bands(pdf, rect):
-    """Horizontal bands (top, bottom) of the filled paths inside ``rect`` that span its
-    width: a CSS border is drawn as an even-odd fill between its outer and inner box."""
-    bands = []
+    """Horizontal bands (top, bottom) of the filled rectangles inside ``rect`` that
+    span its width: the rules, drawn as filled boxes."""
+    bands = set()
     for drawing in pymupdf.open(pdf)[0].get_drawings():
-        boxes = sorted((pymupdf.Rect(item[1]) for item in drawing["items"] if item[0] == "re"),
-                       key=lambda r: -r.width * max(r.height, 0.01))
-        if not boxes or not rect.contains(drawing["rect"]) \
+        if drawing["type"] != "f" or not rect.contains(drawing["rect"]) \
                 or drawing["rect"].width < rect.width - 3:
             continue
-        if len(boxes) == 2:  # a border: outer and inner box
-            outer, inner = boxes
-            bands += [(outer.y0, inner.y0), (inner.y1, outer.y1)]
-    # WeasyPrint draws each side of a border as its own path (clipped to that side):
-    # one band may come twice.
-    return sorted({(round(top, 2), round(bottom, 2)) for top, bottom in bands
-                   if bottom - top > 0.01})
+        for item in drawing["items"]:
+            if item[0] == "re":
+                bands.add((round(item[1].y0, 2), round(item[1].y1, 2)))
+    return sorted(bands)
 
 
 def test_table_is_a_three_line_table_with_the_house_rules(built):
@@ -101,9 +96,9 @@ def test_table_is_a_three_line_table_with_the_house_rules(built):
     ((item, left, top),) = list(items(placed, ComposedTable))
     table = item.payload
     rect = pymupdf.Rect(left - 1, top, left + table.width + 1, top + item.height * geometry.pitch)
-    first = top + geometry.pitch / 2
-    header_rule = first + table.row_lines[0] * geometry.pitch
-    last = first + table.lines * geometry.pitch
+    first = top + geometry.pitch / 2   # the rows start a line down, on the grid
+    header_rule = top + (1 + table.row_lines[0]) * geometry.pitch
+    last = top + (table.lines + 1.5) * geometry.pitch
     expected = [(first, first + rules["table"]), (header_rule, header_rule + rules["hairline"]),
                 (last - rules["table"], last)]
     bands = filled_bands(pdf, rect)
@@ -122,7 +117,7 @@ def test_figures_of_a_column_align_on_their_units_digit_and_decimal_point(built)
     for column in (1, 2):
         x0 = left + table.lefts[column]
         units, points = [], []
-        y = top + pitch / 2 + table.row_lines[0] * pitch
+        y = top + (1 + table.row_lines[0]) * pitch
         for row, count in zip(table.rows, table.row_lines[1:]):
             cell = [g for g in glyphs if x0 - 1 <= g.x < x0 + table.widths[column]
                     and y < g.y <= y + count * pitch]
@@ -137,8 +132,8 @@ def test_figures_of_a_column_align_on_their_units_digit_and_decimal_point(built)
             assert len(points) == 3 and max(points) - min(points) <= 0.25, points
         # The figures stand at the column's right: the widest reaches its edge.
         figures = [g for g in glyphs if x0 <= g.x < x0 + table.widths[column]
-                   and top + pitch / 2 + table.row_lines[0] * pitch < g.y
-                   <= top + pitch / 2 + table.lines * pitch]
+                   and top + (1 + table.row_lines[0]) * pitch < g.y
+                   <= top + (1 + table.lines) * pitch]
         assert abs(max(g.right for g in figures) - (x0 + table.widths[column])) <= 0.25
 
 
@@ -160,11 +155,16 @@ def test_cjk_cells_are_justified_and_the_header_is_in_the_heavy_face(built, font
     assert {g.role for line in lines[count:] for g in line.glyphs} == {role}
 
 
-def test_body_text_after_a_table_and_a_box_stays_on_the_baseline_grid(built, fonts):
+def test_tables_boxes_and_the_body_text_after_them_stay_on_the_baseline_grid(built, fonts):
     _, placed, pdf = built
     pitch = placed.geometry.pitch
     lines = [line for line in set_lines(pdf, placed) if line.size == placed.geometry.body_size]
+    cells = table_lines(pdf, placed)
     reference = lines[0].glyphs[0].y
+    # The table's rows are on the grid too.
+    assert not [line.line.text for line in cells
+                if min((line.glyphs[0].y - reference) % pitch,
+                       pitch - (line.glyphs[0].y - reference) % pitch) >= 0.05]
     off = [(line.line.text[:8], (line.glyphs[0].y - reference) % pitch) for line in lines]
     assert not [(text, o) for text, o in off if min(o, pitch - o) >= 0.05]
     # Body lines follow the table in its column.

@@ -102,7 +102,7 @@ def table_lines(pdf, placed):
     glyphs = glyphs_of(pdf)
     out = []
     for table, left, top in placed_tables(placed):
-        y = top + geometry.pitch / 2
+        y = top + geometry.pitch  # the rows start a line down, on the grid
         for row, count in zip([table.header, *table.rows], table.row_lines):
             for cell, x, width in zip(row, table.lefts, table.widths):
                 if not cell.lines:
