@@ -136,7 +136,7 @@ def command_watch(args):
 
 def command_archive(args):
     environment.check()
-    from .archive import archive_edition
+    from .archive.revision import archive_edition
     from .fonts import Fonts
     fonts = Fonts()
     for edition in editions(args.editions):
@@ -148,7 +148,7 @@ def command_archive(args):
 
 def command_verify(args):
     environment.check()
-    from .archive import verify
+    from .archive.verify import verify
     from .fonts import Fonts
     report = verify(args.revision, Fonts())
     for name in report["damaged"]:

@@ -15,8 +15,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from paiban import archive
-from paiban.archive import archive_edition, verify
+from paiban.archive import revision as archive
+from paiban.archive.revision import archive_edition
+from paiban.archive.verify import verify
 from paiban.cli import main
 from paiban.errors import PaibanError
 from paiban.source import parse_edition

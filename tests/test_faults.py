@@ -135,7 +135,7 @@ def test_a_photo_that_is_not_a_regular_file_is_an_error_and_never_hangs(tmp_path
 # One file, one name: a photo is checked, placed, cached and archived as itself.
 
 def test_a_photo_named_in_chinese_with_a_space_is_placed_cached_and_archived(tmp_path, fonts):
-    from paiban.archive import archive_edition
+    from paiban.archive.revision import archive_edition
     name = "photos/会场 全景.jpg"
     folder = make_edition(tmp_path / "ed", body=f"{BODY}\n\n![会场全景。](<{name}>)")
     (folder / "photos").mkdir()

@@ -148,6 +148,6 @@ def test_a_paper_size_the_house_style_lacks_is_named(tmp_path, capsys):
 
 
 def test_house_styles_join_the_page_cache_key_and_the_archive():
-    from paiban.archive import PAIBAN_FILES
+    from paiban.archive.revision import PAIBAN_FILES
     for path in HOUSES.glob("*.yaml"):
         assert path in cache.code_files() and path in PAIBAN_FILES
