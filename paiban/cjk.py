@@ -257,8 +257,8 @@ def mark_blank_joints(units):
     """Flag the joints that are a lone full-width mark's blank half beside a Han
     character: after a pause or closing mark, before an opening one. Justifying
     spacing there widens a space the reader already takes for a pause, and is least
-    seen (as the expansion after 句读点 in Japanese composition, JLREQ 3.8). Never by
-    two marks in a row, which keep their 1.5 em."""
+    seen (CJK justification in layout programs gives punctuation its own range, as
+    QuarkXPress's "EA Punct"). Never by two marks in a row, which keep their 1.5 em."""
     last = len(units) - 1
     for index, mark in enumerate(units):
         if not mark.halvable or mark.halved:
