@@ -21,7 +21,7 @@ baseline is moved to where the glyph's vertical origin says it belongs (:func:`e
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import uharfbuzz
 
@@ -76,7 +76,7 @@ def form_of(run, narrow):
     return "rotated"
 
 
-@lru_cache(maxsize=None)
+@cache
 def shaped(face, text, direction, features):
     """Glyph IDs, and the advance in em along ``direction``, of ``text`` in ``face``."""
     buffer = uharfbuzz.Buffer()

@@ -4,6 +4,7 @@ the columns at one em, columns from the right edge, marks in their vertical form
 text in source order, and a headline too long for its band overset at its smallest
 size."""
 
+import itertools
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -11,12 +12,12 @@ from pathlib import Path
 import pymupdf
 import pytest
 import uharfbuzz
+from typeset_lines import set_lines, violations
 
 from paiban.build import build_edition, check_page
 from paiban.errors import PaibanError
 from paiban.house import load_house
 from paiban.source import parse_edition, parse_page
-from typeset_lines import set_lines, violations
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENING = ROOT / "source" / "sample-evening-2023-01-16"
@@ -84,7 +85,7 @@ def test_headline_cells_stack_one_em_apart_in_columns_from_the_right(page):
     assert 1.1 * size < xs[0] - xs[1] < 1.5 * size         # … the second to its left
     for column_x in xs:
         tops = [origin[1] for _, origin in han if abs(origin[0] - column_x) < NOISE]
-        steps = [(b - a) / size for a, b in zip(tops, tops[1:])]
+        steps = [(b - a) / size for a, b in itertools.pairwise(tops)]
         # the Han characters of a column one em apart, or whole ems where marks,
         # digits or a dash stand between them (a turned run takes its own length)
         assert steps[0] == pytest.approx(1, abs=0.005)
@@ -136,8 +137,8 @@ def test_two_digits_share_one_em_cell_and_latin_is_turned(page):
     two, zero = [origin for char, _, origin, _ in chars if char in "20"][:2]
     assert abs(two[1] - zero[1]) < NOISE                       # side by side …
     assert abs(two[0] - column) < NOISE and abs(zero[0] - (column + size / 2)) < 0.02 * size
-    before = [origin for char, _, origin, _ in chars if char == "「"][0]
-    after = [origin for char, _, origin, _ in chars if char == "」"][0]
+    before = next(origin for char, _, origin, _ in chars if char == "「")
+    after = next(origin for char, _, origin, _ in chars if char == "」")
     assert abs(two[1] - before[1] - size) < NOISE and abs(after[1] - two[1] - size) < NOISE
     latin = [(char, origin, direction) for char, _, origin, direction in chars
              if char in "PDF"]
@@ -211,8 +212,8 @@ def test_a_headline_too_long_for_its_band_is_overset_not_shrunk(fonts, tmp_path)
 
 def test_the_headline_form_is_checked_at_its_line(tmp_path):
     source = tmp_path / "p01.md"
-    source.write_text("---\npage: 1\ntitle: 专版\nheadline: sideways\n---\n\n# 标题\n\n正文。\n",
-                      encoding="utf-8")
+    source.write_text("---\npage: 1\ntitle: 专版\nheadline: sideways\n---\n\n"
+                      "# 标题\n\n正文。\n", encoding="utf-8")
     with pytest.raises(PaibanError) as caught:
         parse_page(source)
     assert caught.value.line == 4 and "sideways" in str(caught.value)
