@@ -3,7 +3,9 @@
 count right), priority to position and size, tombstones, determinism, pinned and
 reserved slots, edits that keep the page, the copyfit order and overset."""
 
+import importlib.util
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +15,7 @@ from paiban.errors import PaibanError
 from paiban.house import DEFAULT_HOUSE, load_house
 from paiban.makeup import BRIEFS, ROLES, Article, CopyModel, Photo, Reserved, make_up
 from paiban.makeup.model import Placement
-from paiban.makeup.solve import tombstones
+from paiban.makeup.solve import DROP, tombstones
 
 HOUSE = load_house(DEFAULT_HOUSE)
 GEOMETRY = HOUSE.geometry("broadsheet")
@@ -261,3 +263,46 @@ def test_the_briefs_box_never_tombstones():
     layout = make_up(GEOMETRY, page(4, count=5) + [briefs])
     assert all("briefs" not in pair for pair in layout.tombstones)
     assert layout.placement("briefs").headline_top is None
+
+
+def bench_pages(geometry, numbers):
+    """Pages ``numbers`` of bench/makeup.py's generated set (its fixed seed)."""
+    path = Path(__file__).resolve().parent.parent / "bench" / "makeup.py"
+    spec = importlib.util.spec_from_file_location("makeup_bench", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rng = random.Random(bench.SEED)
+    pages = [bench.generate(rng, geometry)[0] for _ in range(max(numbers) + 1)]
+    return [pages[n] for n in numbers]
+
+
+@pytest.mark.parametrize("geometry, numbers", [(GEOMETRY, (11, 41, 47)),
+                                               (TABLOID, (4, 23, 33))],
+                         ids=["broadsheet", "tabloid"])
+def test_bench_pages_of_text_beside_the_lead_have_no_tombstones(geometry, numbers):
+    """Bench pages (94–98% copy) where a headline stood beside the 头条's: the side
+    beside it now starts lower under a rule, or is set around the headlines it would
+    bump; the hard rules still hold and nothing is overset."""
+    for articles in bench_pages(geometry, numbers):
+        layout = make_up(geometry, articles)
+        assert layout.tombstones == []
+        assert not layout.overset
+        check_hard_rules(layout, articles, geometry)
+        assert make_up(geometry, list(articles)).as_dict() == layout.as_dict()
+
+
+def test_a_side_started_lower_leaves_its_strip_blank_and_counted():
+    """On bench page 47 the 头条 and a column of stories share the page; the column
+    starts DROP lines below the 头条's top, beside its headline, and the strip above
+    it is blank: in no module, counted in the page's blank."""
+    articles, = bench_pages(GEOMETRY, (47,))
+    layout = make_up(GEOMETRY, articles)
+    lead = next(p for p in layout.placements if p.role == ROLES[0])
+    beside = [p for p in layout.placements if p.box[0] == lead.box[0] + lead.box[2]
+              and p.box[1] < lead.headline_depth + DROP]
+    assert [p.box[1] for p in beside] == [DROP]
+    assert beside[0].headline_top - lead.headline_top > 2
+    strip = cells((beside[0].box[0], 0, beside[0].box[2], DROP))
+    assert not any(strip & cells(p.box) for p in layout.placements)
+    assert layout.blank_slots >= len(strip)
+    check_hard_rules(layout, articles, GEOMETRY)

@@ -90,7 +90,7 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False):
             solved[under, over] = [leaf_options(geometry, a, under, over) for a in free], {}
         leaves, memo = solved[under, over]
         for order, inversions in orders(free, more):
-            solver = Solver(leaves, order, memo)
+            solver = Solver(leaves, order, memo, stagger=under > 0)
             for way in ways:
                 result = fill_regions(solver, way, len(free))
                 if result is None:
@@ -117,6 +117,9 @@ def assemble(geometry, free, pinned, way, runs):
             empty += region[2] * region[3]
             continue
         for option, index, box in modules(node, *region):
+            if option is None:
+                empty += box[2] * box[3]
+                continue
             placed[free[index].id] = placement(geometry, free[index], option, box)
             region_of[free[index].id] = number
     bumps = sum(1 for a, b in tombstones(list(placed.values()))

@@ -30,6 +30,8 @@ from .module import BLANK, Measure
 TOMBSTONE = 50000    # a pair of headlines side by side
 INVERSION = 3000     # a story read before one of higher priority
 HEAD_GAP = 2         # headline tops within this many lines of each other bump
+DROP = HEAD_GAP + 1  # lines a side starts lower, under a rule, to clear a headline
+STAGGER = 800        # a side started lower (besides its blank strip)
 # (lines of underset a module may take, overset allowed, reading order bent)
 PASSES = ((0, False, False), (4, False, False), (4, False, True), (16, False, False),
           (4, True, False))
@@ -40,7 +42,8 @@ class Node:
     cost: int
     left: int      # bit n: a headline top at line n touches the left edge
     right: int     # … the right edge
-    plan: tuple    # ("leaf", i, option) | ("stack", i, option, node) | ("side", columns, node, node)
+    plan: tuple    # ("leaf", i, option) | ("stack", i, option, node)
+    #                | ("side", columns, node, node, lines the right side starts lower)
 
 
 TOP = (1 << HEAD_GAP + 1) - 1   # headline tops that bump one at a region's top line
@@ -79,8 +82,9 @@ class Solver:
     list of indices into ``leaves``, each article's :func:`leaf_options`). Orders
     that share a run share its tilings through ``memo``."""
 
-    def __init__(self, leaves, order, memo):
+    def __init__(self, leaves, order, memo, stagger=True):
         self.order = order
+        self.stagger = stagger   # sides may start lower (memo: one value per memo)
         self.leaves = [leaves[n] for n in order]
         self.runs = [[tuple(order[i:j + 1]) for j in range(len(order))]
                      for i in range(len(order))]
@@ -97,42 +101,47 @@ class Solver:
         return self.area_low[j + 1] - self.area_low[i] <= area <= \
             self.area_high[j + 1] - self.area_high[i]
 
-    def best(self, i, j, columns, lines, quiet=False):
-        key = (self.runs[i][j], columns, lines, quiet)
+    def best(self, i, j, columns, lines, quiet=False, avoid=0):
+        """``avoid``: lines (bit n, line n) at which no headline top may touch the
+        region's left edge, for a region set beside headlines it would bump."""
+        avoid &= (1 << lines) - 1
+        key = (self.runs[i][j], columns, lines, quiet, avoid)
         found = self.memo.get(key, self)
         if found is not self:
             return found
         found = None
         if self.fits(i, j, columns * lines):
             if i == j:
-                found = self.leaf(i, columns, lines, quiet)
+                found = self.leaf(i, columns, lines, quiet, avoid)
             else:
-                found = self.split(i, j, columns, lines, quiet)
+                found = self.split(i, j, columns, lines, quiet, avoid)
         self.memo[key] = found
         return found
 
-    def leaf(self, i, columns, lines, quiet):
+    def leaf(self, i, columns, lines, quiet, avoid):
         options = self.leaves[i][columns]
         choices = [options.get((lines, True))]
         if not quiet:
             choices.insert(0, options.get((lines, False)))
         found = None
         for option in choices:
-            if option and (found is None or option.cost < found.cost):
+            if option and not head_bit(option) & avoid \
+                    and (found is None or option.cost < found.cost):
                 bit = head_bit(option)
                 found = Node(option.cost, bit, bit, ("leaf", self.order[i], option))
         return found
 
-    def split(self, i, j, columns, lines, quiet):
+    def split(self, i, j, columns, lines, quiet, avoid):
         found = None
         low, high = self.area_low, self.area_high
         # Depths of the top module that leave the rest an area its articles fill.
         tallest = lines + (-(low[j + 1] - low[i + 1]) // columns)
         shortest = lines - (high[j + 1] - high[i + 1]) // columns
         for (height, top_quiet), option in self.leaves[i][columns].items():
-            if not shortest <= height <= tallest or (quiet and not top_quiet):
+            if not shortest <= height <= tallest or (quiet and not top_quiet) \
+                    or head_bit(option) & avoid:
                 continue
-            rest = self.best(i + 1, j, columns, lines - height)
+            rest = self.best(i + 1, j, columns, lines - height, avoid=avoid >> height)
             if rest is None:
                 continue
             cost = option.cost + rest.cost
@@ -147,25 +156,49 @@ class Solver:
             last = min(columns - 1, (high[k + 1] - high[i]) // lines,
                        columns + (-(low[j + 1] - low[k + 1]) // lines))
             for left_columns in range(first, last + 1):
-                left = self.best(i, k, left_columns, lines, quiet)
+                left = self.best(i, k, left_columns, lines, quiet, avoid)
                 if left is None:
                     continue
+                right_columns = columns - left_columns
+                bumped = False
                 for right_quiet in (True, False):
                     if not right_quiet and left.right & TOP and found \
                             and found.cost < TOMBSTONE:
                         continue   # a headline on top beside this one: it cannot win
-                    right = self.best(k + 1, j, columns - left_columns, lines, right_quiet)
+                    right = self.best(k + 1, j, right_columns, lines, right_quiet)
                     if right is None:
                         continue
-                    cost = left.cost + right.cost + TOMBSTONE * clashes(left, right)
+                    bumps = clashes(left, right)
+                    bumped = bumped or bumps
+                    cost = left.cost + right.cost + TOMBSTONE * bumps
                     if found is None or cost < found.cost:
                         found = Node(cost, left.left, right.right,
-                                     ("side", left_columns, left, right))
+                                     ("side", left_columns, left, right, 0))
+                if not bumped or found.cost < TOMBSTONE:
+                    continue
+                # Where the cheapest right side bumps a headline: the right side set
+                # around the left's headlines, or started DROP lines lower under a
+                # rule (the strip above it blank).
+                beside = spread(left.right)
+                right = self.best(k + 1, j, right_columns, lines, avoid=beside)
+                if right is not None and left.cost + right.cost < found.cost:
+                    found = Node(left.cost + right.cost, left.left, right.right,
+                                 ("side", left_columns, left, right, 0))
+                if self.stagger and left.right & TOP and lines > DROP:
+                    right = self.best(k + 1, j, right_columns, lines - DROP,
+                                      avoid=beside >> DROP)
+                    if right is None:
+                        continue
+                    cost = left.cost + right.cost + STAGGER + BLANK * DROP * right_columns
+                    if cost < found.cost:
+                        found = Node(cost, left.left, right.right << DROP,
+                                     ("side", left_columns, left, right, DROP))
         return found
 
 
 def modules(node, column, line, columns, lines):
-    """(option, article index, box) of every module of a solved region."""
+    """(option, article index, box) of every module of a solved region; a strip
+    left blank above a side started lower is (None, None, box)."""
     kind = node.plan[0]
     if kind == "leaf":
         yield node.plan[2], node.plan[1], (column, line, columns, lines)
@@ -174,9 +207,12 @@ def modules(node, column, line, columns, lines):
         yield option, i, (column, line, columns, option.height)
         yield from modules(rest, column, line + option.height, columns, lines - option.height)
     else:
-        _, left_columns, left, right = node.plan
+        _, left_columns, left, right, drop = node.plan
         yield from modules(left, column, line, left_columns, lines)
-        yield from modules(right, column + left_columns, line, columns - left_columns, lines)
+        if drop:
+            yield None, None, (column + left_columns, line, columns - left_columns, drop)
+        yield from modules(right, column + left_columns, line + drop, columns - left_columns,
+                           lines - drop)
 
 
 def free_regions(region, obstacles, limit=8):
