@@ -29,6 +29,8 @@ from .changes import change_proof
 from .files import (publish, recover, remove_leftovers, stage_removals, staged,
                     write_atomically)
 from .fit import fit_page
+from .news import ad_findings, fit_news, located
+from .news import findings as news_findings
 from .printing import finish as printing_finish
 from .render import pdf_metadata, render
 
@@ -76,14 +78,22 @@ def check_page(edition, page, fonts, strict=False, printing=None):
     print settings: errors for print (``printing``), warnings on a proof."""
     findings = preflight.coverage(page, fonts, edition.house) + preflight.images(
         page, strict, printing is not None)
+    if page.layout == "news":
+        findings = located(page, findings)
+        findings += ad_findings(page, edition.house.geometry(edition.paper_size))
     if any(f.severity == "error" for f in findings):
         return findings, None
-    placed = fit_page(page, fonts, edition.house, edition.paper_size, edition.composition,
-                      edition.printing.warn_ppi, paper=edition.paper)
-    findings += preflight.overset(page, placed)
+    if page.layout == "news":
+        placed = fit_news(page, fonts, edition.house, edition.paper_size,
+                          edition.composition, edition.printing.min_ppi, paper=edition.paper)
+        findings += news_findings(page, placed)
+    else:
+        placed = fit_page(page, fonts, edition.house, edition.paper_size,
+                          edition.composition, edition.printing.warn_ppi, paper=edition.paper)
+        findings += preflight.overset(page, placed)
     findings += preflight.resolution(edition, page, placed, printing or edition.printing,
                                      proof=not printing)
-    return findings, placed
+    return (located(page, findings) if page.layout == "news" else findings), placed
 
 
 @contextlib.contextmanager
@@ -253,6 +263,8 @@ def build_page(edition, page, fonts, target, strict, printing=None):
                      overset_characters=sum(o.characters for o in placed.overset),
                      holds_characters=placed.holds,
                      blank_lines=placed.blank_lines, fonts=embedded_fonts(data),
+                     **({"articles": placed.articles, "blank_fraction": placed.blank_fraction,
+                         "tombstones": placed.tombstones} if placed.articles is not None else {}),
                      # composed lines set ragged: no justification within the bounds
                      short_lines=sum(getattr(getattr(item, "payload", item), "short", False)
                                      for frame in placed.frames for item in frame.lines))

@@ -41,7 +41,8 @@ def code_digest():
 
 def page_key(edition, page, options):
     digest = hashlib.sha256(code_digest().encode() + json.dumps(options).encode())
-    for path in [edition.path / "edition.yaml", page.path, *page.photo_files()]:
+    for path in [edition.path / "edition.yaml", page.path, *page.photo_files(),
+                 *page.input_files()]:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

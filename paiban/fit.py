@@ -72,6 +72,9 @@ class PlacedPage:
     warnings: list
     blank_lines: int  # body-line slots of a base column left blank by the bands
     holds: int = 0    # characters of copy set on the page
+    articles: list | None = None        # a news page's modules, for build.json
+    blank_fraction: float | None = None  # a news page's blank share of its grid
+    tombstones: list | None = None       # a news page's headlines side by side
 
 
 class Composer:

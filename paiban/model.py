@@ -77,13 +77,17 @@ class Section:
 class Article:
     headline: list = field(default_factory=list)  # Text, one per headline line
     subtitle: Text | None = None
+    kicker: Text | None = None                    # 引题, above the headline (news pages)
     byline: Text | None = None
     lead: list = field(default_factory=list)      # Text paragraphs
     sections: list = field(default_factory=list)
     credit: Text | None = None
 
     def elements(self):
-        """Every (kind, Text) of the article in reading order."""
+        """Every (kind, Text) of the article in reading order (a kicker is set in the
+        subtitle's style)."""
+        if self.kicker:
+            yield "subtitle", self.kicker
         yield from (("headline", text) for text in self.headline)
         for kind in ("subtitle", "byline"):
             if getattr(self, kind):
@@ -117,6 +121,49 @@ class Article:
 
 
 @dataclass
+class Story:
+    """An article of a news page (``layout: news``): its own file, parsed as a page's
+    article is, and what the page plan says of it: role (头条 … 简讯) and the editor's
+    width (base columns) or pinned box (column, line, columns, lines)."""
+    id: str
+    role: str
+    path: Path
+    line: int            # its entry in the page plan
+    article: Article
+    columns: int | None = None
+    pin: tuple | None = None
+
+
+@dataclass
+class Ad:
+    """A supplied advertisement (PNG or JPEG) in a slot reserved at a corner of the
+    page, ``columns`` base columns by ``lines`` body lines, labelled 广告."""
+    src: str
+    columns: int
+    lines: int
+    corner: str
+    line: int            # the ``ad:`` entry of the page plan
+
+
+@dataclass
+class Stories:
+    """A news page's articles read as one, for the checks that read a page's copy
+    and photos (coverage, images, fallbacks)."""
+    stories: list
+
+    def elements(self):
+        for story in self.stories:
+            yield from story.article.elements()
+
+    def texts(self):
+        return [text for _, text in self.elements()]
+
+    @property
+    def photos(self):
+        return [photo for story in self.stories for photo in story.article.photos]
+
+
+@dataclass
 class Page:
     path: Path
     number: int
@@ -125,6 +172,8 @@ class Page:
     editors: dict
     article: Article
     headline: str = "horizontal"  # or vertical: the headline set down columns (竖排)
+    stories: list = field(default_factory=list)  # a news page's articles (Story)
+    ad: Ad | None = None
 
     def photo_file(self, photo):
         """The file a photo names, if it is a regular file inside the edition folder
@@ -142,6 +191,19 @@ class Page:
     def photo_files(self):
         """The image files the page's photos name, as they are on disk."""
         return [path for path in map(self.photo_file, self.article.photos) if path]
+
+    def ad_file(self):
+        """The ad's file, checked as a photo's is (None if not a regular file)."""
+        return self.ad and self.photo_file(Photo(Text("广告", self.ad.line), self.ad.src,
+                                                 self.ad.line))
+
+    def input_files(self):
+        """The files a page is made from besides its own source and photos: a news
+        page's article files and its ad (the cache key and the archive take them)."""
+        files = [Path(story.path) for story in self.stories]
+        if self.ad:
+            files.append(Path(self.path).parent / self.ad.src)
+        return files
 
 
 @dataclass

@@ -28,7 +28,7 @@ from .printing import cmyk_image, print_css
 
 LAYOUT = ROOT / "layout"
 STYLES_DIR = ROOT / "styles"
-STYLESHEETS = ("page.css", "typography.css", "components.css")
+STYLESHEETS = ("page.css", "typography.css", "components.css", "news.css")
 WEEKDAYS = "一二三四五六日"
 
 
@@ -239,7 +239,8 @@ def placeable(page, placed):
     frames = []
     for frame in placed.frames:
         if frame.kind == "photo" and frame.src and not frame.src.startswith("data:"):
-            path = page.photo_file(photos[frame.source_line, frame.src])
+            path = page.ad_file() if frame.style == "ad" else \
+                page.photo_file(photos[frame.source_line, frame.src])
             frame = dataclasses.replace(frame, src=str(path) if path else None)
         frames.append(frame)
     return dataclasses.replace(placed, frames=frames)

@@ -22,14 +22,15 @@ from .chars import join_wrapped
 from .cjk import Settings
 from .errors import PaibanError, shown
 from .house import DEFAULT_HOUSE, HOUSES, load_house
-from .model import Article, Box, Edition, Page, Photo, PullQuote, Section, Table, Text
+from . import plan
+from .model import Article, Box, Edition, Page, Photo, PullQuote, Section, Stories, Table, Text
 from .printing import PrintSettings, profile_problem
 
 EDITION_FILE = "edition.yaml"
-CONTAINERS = ("subtitle", "byline", "lead", "credit")
-LAYOUTS = ("feature",)
+CONTAINERS = ("subtitle", "byline", "lead", "credit", "kicker")
+LAYOUTS = ("feature", "news")
 EDITOR_ROLES = ("editor", "art_editor", "proofreader")
-PAGE_KEYS = ("page", "title", "layout", "editors", "headline")
+PAGE_KEYS = ("page", "title", "layout", "editors", "headline", "articles", "ad")
 HEADLINE_FORMS = ("horizontal", "vertical")  # 横排, 竖排
 
 
@@ -330,7 +331,29 @@ def parse_page(path):
         raise PaibanError("page has no front matter", path, 1,
                           fix="start the file with a '---' block giving page, title, layout")
     page = page_metadata(meta, path, text)
+    if page.layout == "news":
+        return news_page(page, meta, tokens, path, text)
+    for key in ("articles", "ad"):
+        if key in meta:
+            raise PaibanError(f"'{key}' is for news pages", path, find_key_line(text, key),
+                              fix="add 'layout: news' to list the page's article files")
     page.article = parse_article(tokens, path, text)
+    if page.article.kicker:
+        raise PaibanError("a kicker (引题) is set on news pages only", path,
+                          page.article.kicker.line, fix="make it the subtitle, or delete it")
+    return page
+
+
+def news_page(page, meta, tokens, path, text):
+    """A news page: its plan lists article files (paiban.plan); it has no copy of
+    its own."""
+    copy = next((token for token in tokens if token.map), None)
+    if copy is not None:
+        raise PaibanError("a news page has no copy of its own", path, copy.map[0] + 1,
+                          fix="move the text into an article file and list it under 'articles:'")
+    page.stories = plan.stories(meta, path, text, MAX_PHOTO_COLUMNS + 1)
+    page.ad = plan.ad_slot(meta, path, text)
+    page.article = Stories(page.stories)
     return page
 
 
@@ -464,7 +487,7 @@ def parse_article(tokens, path, source=""):
                 if in_quote:
                     block.lines.extend(Text(part.strip(), line + n) for n, part in
                                        enumerate(token.content.split("\n")) if part.strip())
-                elif container in ("subtitle", "byline", "credit"):
+                elif container in ("subtitle", "byline", "credit", "kicker"):
                     if getattr(article, container):
                         raise PaibanError(f"second {container}", path, line)
                     # Spaces in these lines are deliberate (a byline pads names).

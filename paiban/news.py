@@ -1,0 +1,385 @@
+"""Set a news page: its articles made up as modules (paiban.makeup), each set in its box.
+
+The makeup only sees measurements; this module gives it the real ones — the body
+lines the composer sets at each column width, headline characters, photo shapes
+and caption depths, the deck under the headline — and turns the layout it returns
+into frames the ``news`` template places: in each module the head block (kicker,
+headline at the layout's size, subtitle, byline), photos with captions, the body
+in its text columns (lines composed by paiban, on the page's baseline grid), column
+rules and a rule between modules; the briefs box with run-in heads; the ad slot.
+"""
+
+import math
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import cjk, makeup
+from .boxes import INSET_CHARS
+from .fit import SHOWN, Composer, Frame, Overset, PlacedPage, crop_position, running_head
+from .geometry import Geometry
+from .makeup.model import BRIEFS, HEADLINE_LEADING, HEADLINE_MEASURE
+from .preflight import Finding, image_problem, upright_size
+from .printing import PrintSettings
+
+HEAD_LINES = 3          # the running head's body lines, above the modules
+RUN_IN = re.compile(r"\*\*(.+?)\*\*\s*(.*)\Z", re.S)   # a brief's bold run-in head
+AD_TOLERANCE = 0.05     # an ad's shape may differ from its slot's by this share
+
+
+@dataclass(frozen=True)
+class Below(Geometry):
+    """The grid below the running head: ``skip`` body lines fewer, its top that
+    many lines down, so that the makeup's points are the page's."""
+    skip: int = HEAD_LINES
+
+    @property
+    def margin_top(self):
+        return (self.trim_height - (self.lines + self.skip) * self.pitch) / 2 \
+            + self.skip * self.pitch
+
+
+@dataclass
+class BodyLine:
+    """A line of an article's body: a paragraph's composed line or an intertitle's
+    (小标题), with ``head`` characters of a brief's run-in head at its start."""
+    kind: str
+    line: cjk.Line
+    source_line: int
+    head: int = 0
+
+
+class Copy:
+    """One story's body, composed at each width the makeup asks for, once."""
+
+    def __init__(self, composer, story):
+        self.composer, self.story = composer, story
+        self.widths = {}
+
+    def paragraphs(self):
+        """(kind, text, source line, head characters) in reading order."""
+        article = self.story.article
+        for text in article.lead:
+            yield "p", text.text, text.line, 0
+        for section in article.sections:
+            for heading in (section.title, section.subheading):
+                if heading:
+                    yield "intertitle", heading.text, heading.line, 0
+            for block in section.blocks:
+                match = RUN_IN.match(block.text) if self.story.role == BRIEFS else None
+                if match:
+                    yield "p", match[1] + "　" + match[2], block.line, len(match[1])
+                else:
+                    yield "p", block.text, block.line, 0
+
+    def lines(self, chars):
+        """The body lines in a text column ``chars`` characters wide (the briefs'
+        inset by a character each side)."""
+        if chars not in self.widths:
+            inset = 2 * INSET_CHARS if self.story.role == BRIEFS else 0
+            width = (chars - inset) * self.composer.geometry.char
+            found = []
+            for kind, text, line, head in self.paragraphs():
+                for composed in self.composer.lines(text, "body", width):
+                    taken = min(head, len(composed.text))
+                    found.append(BodyLine(kind if kind == "intertitle" else "line",
+                                          composed, line, taken))
+                    head -= taken
+            self.widths[chars] = found
+        return self.widths[chars]
+
+    def count(self, chars):
+        """What the makeup asks: body lines at the width, and for the briefs box the
+        line its border takes below the text."""
+        return len(self.lines(chars)) + (1 if self.story.role == BRIEFS else 0)
+
+
+def style_lines(composer, name):
+    """Body lines one line of a text style takes."""
+    return math.ceil(composer.style(name)[2] / composer.geometry.pitch - 0.01)
+
+
+def deck(composer, article):
+    """(kind, text, lines) of the head block's parts besides the headline."""
+    parts = []
+    for kind, text in (("kicker", article.kicker), ("subtitle", article.subtitle),
+                       ("byline", article.byline)):
+        if text:
+            parts.append((kind, text, style_lines(composer, "byline" if kind == "byline"
+                                                  else "subtitle")))
+    return parts
+
+
+def photo_spans(geometry, photo, min_ppi):
+    """The widest span (base columns) a photo's pixels fill at ``min_ppi``: a news
+    module's photo row spans half its width or more, so a small photo may be set
+    below ``warn_ppi`` (the proof warns, as it does for the editor's sizes) but never
+    where print would refuse it."""
+    if not photo.pixels:
+        return 3
+    fills = photo.pixels[0] * 72 / min_ppi
+    return max([n for n in range(1, geometry.columns) if geometry.span(0, n)[1] <= fills + 0.01]
+               or [1])
+
+
+def caption_lines(composer, photo, columns):
+    """Body lines a caption takes under a photo ``columns`` base columns wide."""
+    width = composer.geometry.span(0, columns)[1]
+    count = len(composer.lines(photo.caption.text, "caption", width))
+    return math.ceil(count * composer.style("caption")[2] / composer.geometry.pitch)
+
+
+def makeup_article(composer, story, copy, min_ppi):
+    geometry = composer.geometry
+    photos = []
+    for photo in story.article.photos:
+        widest = photo.columns or photo_spans(geometry, photo, min_ppi)
+        aspect = photo.aspect or (photo.pixels[1] / photo.pixels[0] if photo.pixels else None)
+        lines = None
+        if photo.columns and photo.aspect:
+            lines = max(1, round(geometry.span(0, photo.columns)[1] * photo.aspect
+                                 / geometry.pitch))
+        photos.append(makeup.Photo(aspect=aspect, max_columns=widest, columns=photo.columns,
+                                   lines=lines,
+                                   caption_lines=caption_lines(composer, photo, min(widest, 2))))
+    return makeup.Article(
+        story.id, story.role, copy.count,
+        headline=tuple(text.text for text in story.article.headline), photos=tuple(photos),
+        deck_lines=sum(lines for _, _, lines in deck(composer, story.article)),
+        columns=story.columns, pin=story.pin)
+
+
+def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
+             min_ppi=PrintSettings.min_ppi, paper=""):
+    """Make up ``page``'s stories and set each in its module: the placed page, with
+    ``articles`` and ``blank_fraction`` for build.json."""
+    geometry = house.geometry(paper_size)
+    composer = Composer(fonts, house, geometry, rules)
+    below = Below(**{name: getattr(geometry, name) for name in Geometry.__dataclass_fields__},
+                  skip=HEAD_LINES)
+    below = replace(below, lines=geometry.lines - HEAD_LINES)
+    frames, overset = [], []
+    frames.append(running_head(composer, page, paper, overset))
+    copies = {story.id: Copy(composer, story) for story in page.stories}
+    reserved = [makeup.Reserved(page.ad.columns, page.ad.lines, page.ad.corner)] \
+        if page.ad else []
+    layout = makeup.make_up(below, [makeup_article(composer, story, copies[story.id], min_ppi)
+                                    for story in page.stories], reserved=reserved)
+    articles = []
+    for story in page.stories:
+        placement = layout.placement(story.id)
+        left = set_module(composer, story, copies[story.id], placement, frames)
+        entry = {"id": story.id, "role": story.role,
+                 "headline": "".join(text.text for text in story.article.headline),
+                 "source": f"{story.path}:{story.article.headline[0].line}",
+                 "box": [round(value, 2) for value in placement.points],
+                 "grid": list(placement.box), "columns": placement.text_columns,
+                 "lines": placement.box[3], "headline_size": placement.headline_size,
+                 "overset_chars": sum(len(item.line.text) for item in left),
+                 "underset_lines": placement.underset_lines}
+        if left:
+            entry["cut_from"] = left[0].line.text[:SHOWN]
+            overset.append(Overset("article", left[0].source_line, entry["overset_chars"],
+                                   entry["cut_from"]))
+        articles.append(entry)
+    for label, box in layout.reserved:
+        set_ad(composer, page, box, frames)
+    frames += module_rules(geometry, [p.box for p in layout.placements]
+                           + [box for _, box in layout.reserved])
+    copy = sum(len(text.text) for text in page.article.texts())
+    return PlacedPage(geometry, frames, overset, [], round(layout.blank_slots),
+                      copy - sum(o.characters for o in overset), articles,
+                      round(layout.blank_fraction, 5),
+                      [list(pair) for pair in layout.tombstones])
+
+
+def grid_box(geometry, box):
+    """A grid box (column, line, columns, lines below the running head) in points
+    from the type area's top-left corner."""
+    column, line, columns, lines = box
+    x, width = geometry.span(column, columns)
+    return x, (line + HEAD_LINES) * geometry.pitch, width, lines * geometry.pitch
+
+
+def headline_breaks(texts, per_line):
+    """Each written headline line broken into as few, as even pieces as fit
+    ``per_line`` characters (the makeup's count)."""
+    pieces = []
+    for text in texts:
+        count = max(1, math.ceil(len(text.text) / per_line))
+        size = math.ceil(len(text.text) / count)
+        pieces += [(text.text[n:n + size], text.line) for n in range(0, len(text.text), size)]
+    return pieces
+
+
+def set_module(composer, story, copy, placement, frames):
+    """The frames of one module; returns the body lines that do not fit (overset)."""
+    geometry, pitch = composer.geometry, composer.geometry.pitch
+    x, y, width, height = grid_box(geometry, placement.box)
+    article, briefs = story.article, story.role == BRIEFS
+    photo_top = placement.photo_on_top
+    head_y = y + (placement.photos[0][3] * pitch if photo_top else 0) + pitch / 2
+    if briefs:
+        frames.append(Frame("briefs", x, y + pitch / 2, width, height - pitch,
+                            source_line=story.line))
+    size = placement.headline_size
+    for kind, text, lines in deck(composer, article)[:1] if article.kicker else ():
+        frames.append(Frame(kind, x, head_y, width, lines * pitch, text=text.text,
+                            source_line=text.line))
+        head_y += lines * pitch
+    per_line = max(1, math.floor(width * HEADLINE_MEASURE / size))
+    pieces = headline_breaks(article.headline, per_line)
+    line_height = size * HEADLINE_LEADING
+    block = math.ceil(len(pieces) * line_height / pitch) * pitch
+    top = head_y + (block - len(pieces) * line_height) / 2
+    for n, (text, line) in enumerate(pieces):
+        frames.append(Frame("headline", x, top + n * line_height, width, line_height,
+                            text=text, size=size, source_line=line,
+                            style="briefs-label" if briefs else story.role))
+    head_y += block
+    for kind, text, lines in deck(composer, article):
+        if kind != "kicker":
+            frames.append(Frame(kind, x, head_y, width, lines * pitch, text=text.text,
+                                source_line=text.line))
+            head_y += lines * pitch
+    body_top = placement.box[1] + placement.headline_depth \
+        + (placement.photos[0][3] if photo_top else 0)
+    photo_columns = set()
+    for photo, box in zip(article.photos, placement.photos):
+        set_photo(composer, photo, box, frames)
+        if not photo_top:
+            photo_columns |= set(range(box[0], box[0] + box[2]))
+    column_width = placement.column_chars * geometry.char
+    lines = copy.lines(placement.column_chars)
+    start = 0
+    tops = []
+    for n, count in enumerate(placement.column_lines):
+        column = placement.box[0] + n
+        if placement.text_columns == placement.box[2]:
+            left = geometry.span(column, 1)[0]
+        else:   # 破栏: wider columns, one gutter between them
+            left = x + n * (column_width + geometry.gutter)
+        top = body_top + (placement.photos[0][3] if column in photo_columns
+                          and placement.text_columns == placement.box[2] else 0)
+        tops.append((left, top, count))
+        if count:
+            inset = INSET_CHARS * geometry.char if briefs else 0
+            frames.append(Frame("column", left + inset, (top + HEAD_LINES) * pitch,
+                                column_width - 2 * inset, count * pitch,
+                                lines=lines[start:start + count], source_line=story.line))
+        start += count
+    for (left, top, count), (right, other, more) in zip(tops, tops[1:]):
+        if count and more and not briefs:
+            first = max(top, other)
+            depth = min(top + count, other + more) - first
+            if depth > 0:
+                frames.append(Frame("rule", (left + column_width + right) / 2, (first + HEAD_LINES)
+                                    * pitch, 0, depth * pitch, style="vertical"))
+    return lines[start:]
+
+
+def set_photo(composer, photo, box, frames):
+    """A photo frame and its caption under it, in its box of the module."""
+    geometry, pitch = composer.geometry, composer.geometry.pitch
+    x, y, width, height = grid_box(geometry, box)
+    captions = composer.lines(photo.caption.text, "caption", width)
+    leading = composer.style("caption")[2]
+    below = math.ceil(len(captions) * leading / pitch) * pitch
+    frame_height = max(pitch, height - below)
+    crop = crop_position(photo, width, frame_height, composer.house.photos.portrait_focus)
+    frames.append(Frame("photo", x, y, width, frame_height, text=photo.caption.text,
+                        src=photo.src, source_line=photo.line, crop=crop))
+    frames.append(Frame("caption", x, y + frame_height, width, below, lines=captions,
+                        size=composer.style("caption")[1],
+                        source_line=photo.caption.line))
+
+
+def set_ad(composer, page, box, frames):
+    """The ad slot: the 广告 label on its first line, the ad below it."""
+    geometry, pitch = composer.geometry, composer.geometry.pitch
+    x, y, width, height = grid_box(geometry, box)
+    frames.append(Frame("ad-label", x, y, width, pitch, text="广告", source_line=page.ad.line))
+    frames.append(Frame("photo", x, y + pitch, width, height - 1.5 * pitch, style="ad",
+                        src=page.ad.src, source_line=page.ad.line, text="广告"))
+
+
+def ad_area(geometry, ad):
+    """Width and height (pt) of the ad's image area in its slot."""
+    return geometry.span(0, ad.columns)[1], (ad.lines - 1.5) * geometry.pitch
+
+
+def module_rules(geometry, boxes):
+    """A hairline between modules: above each one below the top, and left of each
+    one right of the first column, in the middle of the gutter."""
+    pitch, rules = geometry.pitch, []
+    for box in boxes:
+        x, y, width, height = grid_box(geometry, box)
+        if box[1] > 0:
+            rules.append(Frame("rule", x, y, width, 0, style="module"))
+        if box[0] > 0:
+            rules.append(Frame("rule", x - geometry.gutter / 2, y + pitch / 4, 0,
+                               height - pitch / 2, style="vertical"))
+    return rules
+
+
+def findings(page, placed):
+    """The news page's overset, per article at its file and line, and the ad's
+    shape against its slot."""
+    found = []
+    for story, entry in zip(page.stories, placed.articles):
+        if entry["overset_chars"]:
+            line = next(o.line for o in placed.overset if o.start == entry["cut_from"])
+            found.append(Finding(
+                "error", str(story.path), line,
+                f"overset: article {story.id!r} does not fit its module "
+                f"({entry['columns']} columns × {entry['lines']} lines); cut "
+                f"{entry['overset_chars']} characters from 「{entry['cut_from']}…」",
+                "cut the copy from there on, drop a photo, or give the article more "
+                "room (a wider 'columns:' in the page plan)"))
+    return found
+
+
+def ad_findings(page, geometry):
+    """The ad file is a sane PNG or JPEG, and its shape is its slot's image area's
+    within AD_TOLERANCE (it is placed whole, never cropped)."""
+    if not page.ad:
+        return []
+    path = page.ad_file()
+    problem = "is not a regular file in the edition folder" if path is None \
+        else image_problem(path)
+    if problem:
+        return [Finding("error", str(page.path), page.ad.line, f"the ad {page.ad.src} {problem}",
+                        "supply the ad as a PNG or JPEG file in the edition folder")]
+    pixels = upright_size(path)
+    width, height = ad_area(geometry, page.ad)
+    slot, image = height / width, pixels[1] / pixels[0]
+    if abs(image / slot - 1) <= AD_TOLERANCE:
+        return []
+    return [Finding("error", str(page.path), page.ad.line,
+                    f"the ad {page.ad.src} is {pixels[0]} × {pixels[1]} pixels (height/width "
+                    f"{image:.3f}); its slot of {page.ad.columns} columns × {page.ad.lines} "
+                    f"lines takes {width:.0f} × {height:.0f} pt (height/width {slot:.3f})",
+                    f"supply the ad at {width / 72 * 300:.0f} × {height / 72 * 300:.0f} "
+                    "pixels (300 ppi), or change the slot's columns and lines")]
+
+
+def located(page, findings):
+    """The page-wide checks (coverage, images, resolution) report a news page's copy
+    at the page file and the line in the article file: name the article file, or
+    the files, when several have copy on that line."""
+    lines = {}
+    for story in page.stories:
+        article = story.article
+        for line in [text.line for text in article.texts()] + [p.line for p in article.photos]:
+            lines.setdefault(line, []).append(story.path)
+    out = []
+    for finding in findings:
+        files = sorted(set(lines.get(finding.line, []))) if finding.path == str(page.path) \
+            and finding.line else []
+        if len(files) == 1:
+            finding = replace(finding, path=str(files[0]))
+        elif files:
+            finding = replace(finding, message=finding.message + " (in "
+                              + " or ".join(Path(file).name for file in files) + ")")
+        out.append(finding)
+    return out
