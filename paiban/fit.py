@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from . import cjk, vertical
 from .boxes import compose_box
 from .model import Box, PullQuote, Table, Text
-from .tables import compose_table
 from .printing import PrintSettings
+from .tables import compose_table
 
 # Where a style composes differently from the edition's settings (cjk.Settings).
 STYLE_SETTINGS = {

@@ -530,7 +530,7 @@ def row_cells(source_line):
     """How many cells a pipe-table row of the source writes (markdown-it pads a short
     row and drops a long row's extra cells without a word)."""
     row = source_line.strip()
-    row = row[1:] if row.startswith("|") else row
+    row = row.removeprefix("|")
     row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
     count, escaped = 1, False
     for char in row:

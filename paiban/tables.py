@@ -101,7 +101,7 @@ def compose_table(composer, table, width):
     def cell(text, style, n):
         if style == "table" and figures[n] and text:
             integer, _ = figure_parts(text)
-            left, right = digit_line[n]
+            _, right = digit_line[n]
             return Cell([], text, widths[n] - right - natural(style, integer))
         return Cell(composer.lines(text, style, widths[n]) if text else [])
 

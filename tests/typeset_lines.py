@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import pymupdf
 import pyphen
 
-from paiban.chars import FULLWIDTH_PUNCT, NOT_AT_END, NOT_AT_START, is_han, is_latin
 from paiban.boxes import ComposedBox
+from paiban.chars import FULLWIDTH_PUNCT, NOT_AT_END, NOT_AT_START, is_han, is_latin
 from paiban.fit import Quote
 from paiban.tables import ComposedTable
 
