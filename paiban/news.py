@@ -41,12 +41,14 @@ class Below(Geometry):
 
 @dataclass
 class BodyLine:
-    """A line of an article's body: a paragraph's composed line or an intertitle's
-    (小标题), with ``head`` characters of a brief's run-in head at its start."""
-    kind: str
-    line: cjk.Line
-    source_line: int
+    """A line of an article's body, as a feature column's flow items are: a
+    paragraph's composed line or an intertitle's (小标题), with ``head`` characters
+    of a brief's run-in head at its start."""
+    frame_kind: str      # "line" or "intertitle"
+    payload: cjk.Line
+    line: int            # source line
     head: int = 0
+    height: int = 1      # body lines
 
 
 class Copy:
@@ -68,7 +70,7 @@ class Copy:
             for block in section.blocks:
                 match = RUN_IN.match(block.text) if self.story.role == BRIEFS else None
                 if match:
-                    yield "p", match[1] + "　" + match[2], block.line, len(match[1])
+                    yield "p", match[1] + "　" + match[2], block.line, len(match[1]) + 1
                 else:
                     yield "p", block.text, block.line, 0
 
@@ -175,11 +177,11 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
                  "box": [round(value, 2) for value in placement.points],
                  "grid": list(placement.box), "columns": placement.text_columns,
                  "lines": placement.box[3], "headline_size": placement.headline_size,
-                 "overset_chars": sum(len(item.line.text) for item in left),
+                 "overset_chars": sum(len(item.payload.text) for item in left),
                  "underset_lines": placement.underset_lines}
         if left:
-            entry["cut_from"] = left[0].line.text[:SHOWN]
-            overset.append(Overset("article", left[0].source_line, entry["overset_chars"],
+            entry["cut_from"] = left[0].payload.text[:SHOWN]
+            overset.append(Overset("article", left[0].line, entry["overset_chars"],
                                    entry["cut_from"]))
         articles.append(entry)
     for label, box in layout.reserved:

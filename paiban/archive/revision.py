@@ -115,8 +115,9 @@ def remove_tree(path):
 
 def edition_inputs(edition):
     """Archive name → path of every file the edition is made from: the edition file,
-    the page sources, the photos under the names the pages give them, and the print
-    profile (the edition file names it, so it must parse again)."""
+    the page sources (a news page's article files and ad among them: the edition
+    does not parse without them), the photos under the names the pages give them,
+    and the print profile (the edition file names it, so it must parse again)."""
     folder = Path(edition.path)
     files = {f"source/{EDITION_FILE}": folder / EDITION_FILE}
     for page in edition.pages:
@@ -126,6 +127,8 @@ def edition_inputs(edition):
             path = page.photo_file(photo)
             if path:
                 files[f"source/{inside(page_folder / photo.src, folder)}"] = path
+        for path in page.input_files():   # a news page's article files and ad
+            files[f"source/{inside(path, folder)}"] = path
     profile = Path(edition.printing.profile).resolve()
     if profile.is_relative_to(folder.resolve()):
         files[f"source/{inside(profile, folder.resolve())}"] = profile
