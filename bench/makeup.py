@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from paiban.house import DEFAULT_HOUSE, load_house
 from paiban.makeup import BRIEFS, ROLES, Article, CopyModel, Photo, make_up
-from paiban.makeup.model import HEADLINE_LEADING, PHOTO_PREFERRED, headline_sizes
+from paiban.makeup.model import OWN_RATIO, PHOTO_PREFERRED
+from paiban.makeup.module import Measure
 
 SEED = 20260101
 
@@ -41,16 +42,20 @@ def nominal_width(role, columns):
 
 
 def nominal_area(geometry, role, headline, photos, body_lines):
-    """Line slots of an article at a desk's nominal width: headline at its largest
-    size, photos at their preferred depth across half the module, the body."""
+    """Line slots of an article at a desk's nominal width: the headline at the largest
+    size of its band that keeps to its rank's lines, measured as the makeup measures
+    it (a long headline at a narrow width breaks into more lines), photos at their
+    own shape's preferred depth across half the module, the body."""
     width = nominal_width(role, geometry.columns)
-    size = headline_sizes(role)[0]
-    head = math.ceil(len(headline) * size * HEADLINE_LEADING / geometry.pitch) + 1
+    article = Article("nominal", role, lambda chars: body_lines, headline)
+    head = Measure(article, geometry).headlines(width)[0][2]
     area = width * head + body_lines
     if photos:
         span = max(len(photos), math.ceil(width / 2))
-        frame = geometry.span(0, span)[1] * PHOTO_PREFERRED / geometry.pitch
-        area += span * (round(frame) + 2)
+        shapes = [min(max(photo.aspect or PHOTO_PREFERRED, OWN_RATIO[0]), OWN_RATIO[1])
+                  for photo in photos]
+        frame = geometry.span(0, span)[1] * sum(shapes) / len(shapes) / geometry.pitch
+        area += span * (round(frame) + max(photo.caption_lines for photo in photos))
     return area
 
 

@@ -43,6 +43,7 @@ from .model import (
 from .solve import (
     INVERSION,
     PASSES,
+    STEPS,
     TOMBSTONE,
     Solver,
     fill_regions,
@@ -82,7 +83,7 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False):
               for a in articles if a.pin}
     free = [a for a in articles if not a.pin]
     ways = free_regions((0, 0, columns, lines), obstacles)
-    best, solved = None, {}
+    best, solved, steps = None, {}, 0
     for under, over, more in PASSES:   # each only while the page still has a fault
         if best and (over or best[0] < TOMBSTONE):
             break   # overset only when nothing else fits
@@ -90,6 +91,8 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False):
             solved[under, over] = [leaf_options(geometry, a, under, over) for a in free], {}
         leaves, memo = solved[under, over]
         for order, inversions in orders(free, more):
+            if best and best[0] < TOMBSTONE and steps >= STEPS:
+                break   # a page without faults, and the work budget spent
             solver = Solver(leaves, order, memo, stagger=under > 0)
             for way in ways:
                 result = fill_regions(solver, way, len(free))
@@ -99,6 +102,7 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False):
                 cost = result[0] + INVERSION * inversions + TOMBSTONE * bumps
                 if best is None or cost < best[0]:
                     best = (cost, placed, empty)
+            steps += solver.steps
     if best is None:
         raise PaibanError(f"{len(free)} articles cannot be made up in the free space of "
                           f"this {columns}-column page",

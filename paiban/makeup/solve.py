@@ -32,6 +32,9 @@ INVERSION = 3000     # a story read before one of higher priority
 HEAD_GAP = 2         # headline tops within this many lines of each other bump
 DROP = HEAD_GAP + 1  # lines a side starts lower, under a rule, to clear a headline
 STAGGER = 800        # a side started lower (besides its blank strip)
+# Regions solved (memo entries made) after which a page without faults tries no more
+# reading orders: a budget in work, not time, so the page is the same on any machine.
+STEPS = 8000
 # (lines of underset a module may take, overset allowed, reading order bent)
 PASSES = ((0, False, False), (4, False, False), (4, False, True), (16, False, False),
           (4, True, False))
@@ -69,7 +72,9 @@ def head_bit(option):
 def leaf_options(geometry, article, under, over):
     """The article's options per module width (index 0 unused)."""
     measure = Measure(article, geometry)
-    by_width = [{}] + [measure.options(width, under, over, geometry.columns)
+    # Cheapest first, so that a split can stop at the first top module too dear.
+    by_width = [{}] + [dict(sorted(measure.options(width, under, over, geometry.columns).items(),
+                                   key=lambda item: (item[1].cost, item[0])))
                        for width in range(1, geometry.columns + 1)]
     if not any(by_width):
         raise PaibanError(f"article {article.id!r} fits no module of this grid",
@@ -88,14 +93,18 @@ class Solver:
         self.leaves = [leaves[n] for n in order]
         self.runs = [[tuple(order[i:j + 1]) for j in range(len(order))]
                      for i in range(len(order))]
-        area_low, area_high = [0], [0]
+        area_low, area_high, cost_low = [0], [0], [0]
         for by_width in self.leaves:
             areas = [width * height for width, options in enumerate(by_width)
                      for height, _ in options]
             area_low.append(area_low[-1] + min(areas))
             area_high.append(area_high[-1] + max(areas))
+            cost_low.append(cost_low[-1] + min(next(iter(options.values())).cost
+                                               for options in by_width if options))
         self.area_low, self.area_high = area_low, area_high
+        self.cost_low = cost_low   # no run of articles is set cheaper than its sum
         self.memo = memo
+        self.steps = 0   # regions solved: the work done, the same on every machine
 
     def fits(self, i, j, area):
         return self.area_low[j + 1] - self.area_low[i] <= area <= \
@@ -109,6 +118,7 @@ class Solver:
         found = self.memo.get(key, self)
         if found is not self:
             return found
+        self.steps += 1
         found = None
         if self.fits(i, j, columns * lines):
             if i == j:
@@ -137,9 +147,12 @@ class Solver:
         # Depths of the top module that leave the rest an area its articles fill.
         tallest = lines + (-(low[j + 1] - low[i + 1]) // columns)
         shortest = lines - (high[j + 1] - high[i + 1]) // columns
+        rest_low = self.cost_low[j + 1] - self.cost_low[i + 1]
         for (height, top_quiet), option in self.leaves[i][columns].items():
+            if found and option.cost + rest_low >= found.cost:
+                break   # cheapest first: no later top module can win
             if not shortest <= height <= tallest or (quiet and not top_quiet) \
-                    or head_bit(option) & avoid:
+                    or avoid and head_bit(option) & avoid:
                 continue
             rest = self.best(i + 1, j, columns, lines - height, avoid=avoid >> height)
             if rest is None:
@@ -150,6 +163,7 @@ class Solver:
                 found = Node(cost, bit | rest.left << height, bit | rest.right << height,
                              ("stack", self.order[i], option, rest))
         for k in range(i, j):
+            right_low = self.cost_low[j + 1] - self.cost_low[k + 1]
             # Left widths whose area both sides' articles can fill at this depth.
             first = max(1, -(-(low[k + 1] - low[i]) // lines),
                         columns - (high[j + 1] - high[k + 1]) // lines)
@@ -157,7 +171,7 @@ class Solver:
                        columns + (-(low[j + 1] - low[k + 1]) // lines))
             for left_columns in range(first, last + 1):
                 left = self.best(i, k, left_columns, lines, quiet, avoid)
-                if left is None:
+                if left is None or found and left.cost + right_low >= found.cost:
                     continue
                 right_columns = columns - left_columns
                 bumped = False
