@@ -64,7 +64,7 @@ def test_every_article_of_the_plan_is_placed_once_and_no_module_overlaps_another
         for other in boxes[n + 1:]:
             assert not overlaps(box, other), (box, other)
     assert not entry["overset"] and all(a["overset_chars"] == 0 for a in entry["articles"])
-    assert 0 <= entry["blank_fraction"] < 0.15
+    assert 0 <= entry["blank_fraction"] <= 0.05   # the sample: 4.2% (issue 10 asks 1%)
 
 
 def test_build_json_boxes_hold_what_the_pdf_sets_for_each_article(news):
@@ -245,7 +245,7 @@ def test_an_ad_of_the_wrong_shape_for_its_slot_is_refused_at_the_plan_line(editi
     edition = parse_edition(edition_copy)
     findings, placed = check_page(edition, edition.pages[0], fonts)
     (error,) = [f for f in findings if f.severity == "error"]
-    assert placed is None and "its slot of 3 columns × 24 lines" in error.message
+    assert placed is None and "its slot of 3 columns × 36 lines" in error.message
     line = (edition_copy / PLAN).read_text(encoding="utf-8").split("\n")[error.line - 1]
     assert line.startswith("ad:")
 
