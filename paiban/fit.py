@@ -437,11 +437,27 @@ def band_options(composer, section, photos_left, limit, warn_ppi):
             option.body = body
             option.cost = blank_lines(option, option.column_heights()) * chars \
                 / geometry.column_chars + 0.2 * abs(chars - geometry.column_chars) \
+                + roughness(items) \
                 + (OVERSET_COST + sum(item.characters for item in flow(
                     items, option.column_heights())[1]) if overset else 0)
             if option.height not in best or option.cost < best[option.height].cost:
                 best[option.height] = option
     return list(best.values())
+
+
+OVERFULL_LINE_COST = 100.0  # a line over the column edge reaches into the gutter
+SHORT_LINE_COST = 40.0      # a ragged line costs more than a band of blank lines
+LOOSE_LINE_COST = 4.0       # a line spaced past LOOSE em between Han characters
+LOOSE = 0.1
+
+
+def roughness(items):
+    """What a column width costs in lines that set badly: a measure too narrow for
+    the copy (Latin-heavy text in 13 characters) leaves overfull, ragged or loose
+    lines that a wider one (变栏) does not, and the band takes the wider one."""
+    lines = [item.payload for item in items if item.frame_kind == "line"]
+    return sum(OVERFULL_LINE_COST * line.overfull + SHORT_LINE_COST * line.short
+               + LOOSE_LINE_COST * (line.spacing > LOOSE) for line in lines)
 
 
 def prefix_states(option_sets, available):
