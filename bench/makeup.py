@@ -6,8 +6,9 @@ Each page (fixed seed) has 3–10 articles: one 头条, the rest 二条 to 四�
 a briefs box on about a third of the pages, 0–2 photos each (not the briefs). The
 copy is generated to fill 85–100% of the page, measured with the character model
 (paiban.makeup.CopyModel: a paragraph of n characters takes ceil((n + 2) / w) lines
-at w characters) at the grid's base column width, each headline at its band's
-largest size and each photo at its preferred depth, at the widths a desk would give
+at w characters) at the grid's base column width, each headline at the largest
+size of its band that keeps to its rank's lines (measured as the makeup measures it)
+and each photo at its own shape's preferred depth, at the widths a desk would give
 (头条 three fifths of the page, 二条 half, others a quarter). ``--draw`` writes a PNG
 of each page (module boxes, headline bands, photos, text columns, blank in red).
 """

@@ -14,7 +14,10 @@ Tombstones are caught where they arise: each region remembers the lines at which
 headlines touch its left and right edges, and a left/right split pays for every
 pair within two lines of each other. A region can be asked for with a quiet top (its
 top-left module opening with a photo or the briefs box), which lets the right-hand
-region of a split start beside a headline without bumping it.
+region of a split start beside a headline without bumping it. Where the cheapest
+right-hand region still bumps one, it is asked for again with the lines its
+headlines must avoid (part of the memo key), or started DROP lines lower under a
+rule (staggered tops), the strip above it left blank and counted.
 
 Reserved slots and pinned articles are cut out first: the free space around them
 is split into rectangles (each guillotine split along their edges is tried), and the
