@@ -369,13 +369,15 @@ def located(page, findings):
     """The page-wide checks (coverage, images, resolution) report a news page's copy
     at the page file and the line in the article file: name the article file, or
     the files, when several have copy on that line."""
-    lines = {}
+    texts, photos = {}, {}
     for story in page.stories:
-        article = story.article
-        for line in [text.line for text in article.texts()] + [p.line for p in article.photos]:
-            lines.setdefault(line, []).append(story.path)
+        for text in story.article.texts():
+            texts.setdefault(text.line, []).append(story.path)
+        for photo in story.article.photos:
+            photos.setdefault(photo.line, []).append(story.path)
     out = []
     for finding in findings:
+        lines = photos if "photo" in finding.message or "image" in finding.message else texts
         files = sorted(set(lines.get(finding.line, []))) if finding.path == str(page.path) \
             and finding.line else []
         if len(files) == 1:

@@ -31,7 +31,7 @@ def sample_copy(folder, headline, lead, body):
     """The sample edition with ``headline`` replacing its first headline line, and
     ``lead`` and ``body`` put into the first lead and the first body paragraph."""
     shutil.copytree(SAMPLE_EDITION, folder)
-    page = next(folder.glob("p*.md"))
+    page = folder / "p05-dawukou.md"
     text = page.read_text(encoding="utf-8")
     for old, new in [("# 履职尽责结硕果\n", f"# {headline}\n"),
                      ("坚守初心使命，", f"坚守初心使命{lead}，"),

@@ -258,3 +258,13 @@ def test_build_json_reports_articles_and_blank_fraction(news):
                 "underset_lines"} <= set(article)
         assert len(article["box"]) == 4
     assert "blank_fraction" in report
+
+
+def test_photo_warnings_of_a_news_page_name_the_article_file_and_its_line(news):
+    edition, entry, _ = news
+    warnings = [w for w in entry["warnings"] if "ppi" in w["message"]]
+    assert warnings
+    for warning in warnings:
+        assert "/articles/" in warning["path"], warning
+        source = open(warning["path"], encoding="utf-8").read().split("\n")
+        assert source[warning["line"] - 1].startswith("![")

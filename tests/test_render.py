@@ -22,10 +22,11 @@ def test_sample_is_one_page_without_overset(sample_build):
     folder, report = sample_build
     written = json.loads((folder / "build.json").read_text(encoding="utf-8"))
     assert written == report
-    (page,) = written["pages"]
-    assert page["page_count"] == 1 and page["overset"] is False and not page["errors"]
-    assert fitz.open(page["pdf"]).page_count == 1
-    assert fitz.open(written["edition_pdf"]).page_count == 1
+    assert len(written["pages"]) == 2   # the feature page and the news page
+    for page in written["pages"]:
+        assert page["page_count"] == 1 and page["overset"] is False and not page["errors"]
+        assert fitz.open(page["pdf"]).page_count == 1
+    assert fitz.open(written["edition_pdf"]).page_count == 2
 
 
 def test_sample_fills_the_page_without_large_holes(sample_build):

@@ -91,7 +91,9 @@ def latin_heavy_edition(folder, seed=LATIN_SEED, share=LATIN_SHARE):
 
 @pytest.fixture(scope="module")
 def sample_lines(fonts, tmp_path_factory):
-    return measured(parse_edition(SAMPLE_EDITION), fonts, tmp_path_factory.mktemp("out"))
+    edition = parse_edition(SAMPLE_EDITION)
+    edition.pages = [page for page in edition.pages if page.layout == "feature"]
+    return measured(edition, fonts, tmp_path_factory.mktemp("out"))
 
 
 @pytest.fixture(scope="module")
