@@ -9,6 +9,7 @@ in its text columns (lines composed by paiban, on the page's baseline grid), col
 rules and a rule between modules; the briefs box with run-in heads; the ad slot.
 """
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -16,14 +17,22 @@ from pathlib import Path
 
 from . import cjk, makeup
 from .boxes import INSET_CHARS
-from .fit import SHOWN, Composer, Frame, Overset, PlacedPage, crop_position, running_head
+from .fit import (
+    SHOWN,
+    Composer,
+    Frame,
+    Overset,
+    PlacedPage,
+    crop_position,
+    running_head,
+)
 from .geometry import Geometry
 from .makeup.model import BRIEFS, HEADLINE_LEADING, HEADLINE_MEASURE
 from .preflight import Finding, image_problem, upright_size
 from .printing import PrintSettings
 
 HEAD_LINES = 3          # the running head's body lines, above the modules
-RUN_IN = re.compile(r"\*\*(.+?)\*\*\s*(.*)\Z", re.S)   # a brief's bold run-in head
+RUN_IN = re.compile(r"\*\*(.+?)\*\*\s*(.*)\Z", re.DOTALL)   # a brief's bold run-in head
 AD_TOLERANCE = 0.05     # an ad's shape may differ from its slot's by this share
 
 
@@ -270,7 +279,7 @@ def set_module(composer, story, copy, placement, frames):
                                 column_width - 2 * inset, count * pitch,
                                 lines=lines[start:start + count], source_line=story.line))
         start += count
-    for (left, top, count), (right, other, more) in zip(tops, tops[1:]):
+    for (left, top, count), (right, other, more) in itertools.pairwise(tops):
         if count and more and not briefs:
             first = max(top, other)
             depth = min(top + count, other + more) - first

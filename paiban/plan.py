@@ -42,7 +42,7 @@ def entry_lines(text, count, first_line=1):
 
 def stories(meta, path, text, grid_columns):
     """The articles a page plan lists, each parsed from its file."""
-    from .source import find_key_line   # the source reader calls this module
+    from .source import find_key_line  # the source reader calls this module
     entries = meta.get("articles")
     plan_line = find_key_line(text, "articles")
     if not isinstance(entries, list) or not entries:
@@ -107,8 +107,14 @@ def plan_file(folder, name, path, line, what, suffixes):
 
 def parse_story(file, role, plan_line, page_folder):
     """One article file: optional front matter (``id``), then the article."""
-    from .source import (check_characters, load_yaml, markdown, parse_article, read_text,
-                         unknown_key)
+    from .source import (
+        check_characters,
+        load_yaml,
+        markdown,
+        parse_article,
+        read_text,
+        unknown_key,
+    )
     text = read_text(file)
     check_characters(text, file)
     tokens = markdown().parse(text)

@@ -18,12 +18,23 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from . import plan
 from .chars import join_wrapped
 from .cjk import Settings
 from .errors import PaibanError, shown
 from .house import DEFAULT_HOUSE, HOUSES, load_house
-from . import plan
-from .model import Article, Box, Edition, Page, Photo, PullQuote, Section, Stories, Table, Text
+from .model import (
+    Article,
+    Box,
+    Edition,
+    Page,
+    Photo,
+    PullQuote,
+    Section,
+    Stories,
+    Table,
+    Text,
+)
 from .printing import PrintSettings, profile_problem
 
 EDITION_FILE = "edition.yaml"

@@ -4,8 +4,10 @@ baseline grid, headline sizes falling with priority, the ad labelled 广告, bui
 boxes where the PDF sets each article, the typographic audit clean; bad plans are
 located errors."""
 
+import itertools
 import json
 import shutil
+from pathlib import Path
 
 import pymupdf
 import pytest
@@ -121,14 +123,14 @@ def test_headline_sizes_fall_with_priority_and_the_lead_story_has_the_largest(ne
     ranked = sorted((ROLES.index(a["role"]) if a["role"] != BRIEFS else len(ROLES),
                      sizes[a["id"]]) for a in entry["articles"])
     assert len(ranked) == len(entry["articles"])
-    for (rank, size), (other, smaller) in zip(ranked, ranked[1:]):
+    for (rank, size), (other, smaller) in itertools.pairwise(ranked):
         assert smaller <= size + 0.01 or other == rank, ranked
     lead = [size for rank, size in ranked if rank == 0]
     assert lead and lead[0] > max(size for rank, size in ranked if rank > 0)
 
 
 def test_the_ad_is_placed_in_its_slot_and_labelled_as_an_advertisement(news):
-    edition, entry, placed = news
+    _edition, entry, placed = news
     geometry = placed.geometry
     page = pymupdf.open(entry["pdf"])[0]
     ad = next(f for f in placed.frames if f.kind == "photo" and f.style == "ad")
@@ -151,7 +153,7 @@ def test_the_news_page_passes_the_typographic_audit(news, fonts):
 
 
 def test_briefs_are_boxed_with_run_in_heads_in_the_heavy_face(news):
-    edition, entry, placed = news
+    _edition, entry, placed = news
     briefs = next(f for f in placed.frames if f.kind == "briefs")
     geometry = placed.geometry
     heads = [g for g in glyphs_of(entry["pdf"]) if "Heavy" in g.role or "heavy" in g.role
@@ -261,10 +263,10 @@ def test_build_json_reports_articles_and_blank_fraction(news):
 
 
 def test_photo_warnings_of_a_news_page_name_the_article_file_and_its_line(news):
-    edition, entry, _ = news
+    _edition, entry, _ = news
     warnings = [w for w in entry["warnings"] if "ppi" in w["message"]]
     assert warnings
     for warning in warnings:
         assert "/articles/" in warning["path"], warning
-        source = open(warning["path"], encoding="utf-8").read().split("\n")
+        source = Path(warning["path"]).read_text(encoding="utf-8").split("\n")
         assert source[warning["line"] - 1].startswith("![")
