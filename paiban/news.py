@@ -193,9 +193,9 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
             overset.append(Overset("article", left[0].line, entry["overset_chars"],
                                    entry["cut_from"]))
         articles.append(entry)
-    for label, box in layout.reserved:
+    for _, box in layout.reserved:
         set_ad(composer, page, box, frames)
-    frames += module_rules(geometry, [p.box for p in layout.placements]
+    frames += module_rules(geometry, [p.box for p in layout.placements if p.role != BRIEFS]
                            + [box for _, box in layout.reserved])
     copy = sum(len(text.text) for text in page.article.texts())
     return PlacedPage(geometry, frames, overset, [], round(layout.blank_slots),
@@ -321,7 +321,8 @@ def ad_area(geometry, ad):
 
 def module_rules(geometry, boxes):
     """A hairline between modules: above each one below the top, and left of each
-    one right of the first column, in the middle of the gutter."""
+    one right of the first column, in the middle of the gutter (the briefs box has
+    its own border, and no rule beside it)."""
     pitch, rules = geometry.pitch, []
     for box in boxes:
         x, y, width, height = grid_box(geometry, box)
