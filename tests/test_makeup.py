@@ -306,3 +306,21 @@ def test_a_side_started_lower_leaves_its_strip_blank_and_counted(geometry, numbe
     assert not any(strip & cells(p.box) for p in layout.placements)
     assert layout.blank_slots >= len(strip)
     check_hard_rules(layout, articles, geometry)
+
+
+@pytest.mark.parametrize("seed", [19, 31])
+def test_a_region_beside_an_ad_stack_starts_lower_rather_than_tombstone(seed):
+    """With an ad stack bottom-right, the free space is a region left of the stack and
+    one above it; a story at the top of the upper right region stood beside the
+    头条's headline. That region now starts DROP lines lower, the strip above it
+    blank and counted, and the page keeps its hard rules."""
+    articles = page(seed, fill=0.75, photos=(0, 1))
+    ad = Reserved(3, 24, corner="bottom-right")
+    layout = make_up(GEOMETRY, articles, reserved=[ad])
+    assert layout.tombstones == []
+    assert not layout.overset
+    check_hard_rules(layout, articles, GEOMETRY, [("ad", (5, 72, 3, 24))])
+    lead = next(p for p in layout.placements if p.role == ROLES[0])
+    beside = [p for p in layout.placements if p.box[0] == lead.box[0] + lead.box[2]
+              and p.box[1] < DROP + 1]
+    assert [p.box[1] for p in beside] == [DROP]

@@ -41,8 +41,10 @@ from .model import (
     rank,
 )
 from .solve import (
+    DROP,
     INVERSION,
     PASSES,
+    STAGGER,
     STEPS,
     TOMBSTONE,
     Solver,
@@ -93,13 +95,24 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False):
         for order, inversions in orders(free, more):
             if best and best[0] < TOMBSTONE and steps >= STEPS:
                 break   # a page without faults, and the work budget spent
-            solver = Solver(leaves, order, memo, stagger=under > 0)
+            # Overset pages are mended no more: their search is the widest of all.
+            solver = Solver(leaves, order, memo, mend=not over, stagger=under > 0 and not over)
             for way in ways:
                 result = fill_regions(solver, way, len(free))
                 if result is None:
                     continue
-                placed, empty, bumps = assemble(geometry, free, pinned, way, result[1])
-                cost = result[0] + INVERSION * inversions + TOMBSTONE * bumps
+                placed, empty, bumped = assemble(geometry, free, pinned, way, result[1])
+                cost = result[0] + INVERSION * inversions + TOMBSTONE * len(bumped)
+                if bumped and under and not over:   # those regions started lower
+                    lower = staggered(way, bumped)
+                    again = fill_regions(solver, lower, len(free)) if lower != way else None
+                    if again:
+                        placed_lower, empty_lower, still = assemble(geometry, free, pinned,
+                                                                    lower, again[1])
+                        lower_cost = again[0] + INVERSION * inversions \
+                            + TOMBSTONE * len(still) + STAGGER * (len(lower) - len(way))
+                        if lower_cost < cost:
+                            cost, placed, empty = lower_cost, placed_lower, empty_lower
                 if best is None or cost < best[0]:
                     best = (cost, placed, empty)
             steps += solver.steps
@@ -113,8 +126,9 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False):
 
 def assemble(geometry, free, pinned, way, runs):
     """The placements of a solution, the blank of its empty regions, and the
-    tombstones between modules of different regions (those within one are priced
-    by the solver)."""
+    tombstones between modules of different regions, as (region of the right-hand
+    module, or -1 when pinned; ids): those within one region are priced by the
+    solver."""
     placed, region_of, empty = dict(pinned), dict.fromkeys(pinned, -1), 0
     for number, (region, (_, _, node)) in enumerate(zip(way, runs)):
         if node is None:
@@ -126,9 +140,24 @@ def assemble(geometry, free, pinned, way, runs):
                 continue
             placed[free[index].id] = placement(geometry, free[index], option, box)
             region_of[free[index].id] = number
-    bumps = sum(1 for a, b in tombstones(list(placed.values()))
-                if region_of[a] != region_of[b] or region_of[a] == -1)
-    return placed, empty, bumps
+    bumped = [(region_of[b], a, b) for a, b in tombstones(list(placed.values()))
+              if region_of[a] != region_of[b] or region_of[a] == -1]
+    return placed, empty, bumped
+
+
+def staggered(way, bumped):
+    """``way`` with each free region whose module bumps a headline on its left started
+    DROP lines lower: the strip above it becomes a region of its own, too shallow
+    for any module, left blank."""
+    lower = {region for region, _, _ in bumped if region >= 0}
+    regions = []
+    for number, (column, line, columns, lines) in enumerate(way):
+        if number in lower and lines > 2 * DROP:
+            regions += [(column, line, columns, DROP),
+                        (column, line + DROP, columns, lines - DROP)]
+        else:
+            regions.append((column, line, columns, lines))
+    return sorted(regions, key=lambda region: (region[1], region[0]))
 
 
 def orders(articles, more=False):

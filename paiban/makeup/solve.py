@@ -50,6 +50,7 @@ class Node:
     right: int     # … the right edge
     plan: tuple    # ("leaf", i, option) | ("stack", i, option, node)
     #                | ("side", columns, node, node, lines the right side starts lower)
+    bumps: int = 0  # tombstones inside the region
 
 
 TOP = (1 << HEAD_GAP + 1) - 1   # headline tops that bump one at a region's top line
@@ -90,9 +91,11 @@ class Solver:
     list of indices into ``leaves``, each article's :func:`leaf_options`). Orders
     that share a run share its tilings through ``memo``."""
 
-    def __init__(self, leaves, order, memo, stagger=True):
+    def __init__(self, leaves, order, memo, mend=True, stagger=True):
         self.order = order
-        self.stagger = stagger   # sides may start lower (memo: one value per memo)
+        # Whether a side that bumps a headline is set again around it, and whether it
+        # may start lower: one value per memo, since they change its entries.
+        self.mend, self.stagger = mend, stagger
         self.leaves = [leaves[n] for n in order]
         self.runs = [[tuple(order[i:j + 1]) for j in range(len(order))]
                      for i in range(len(order))]
@@ -164,7 +167,7 @@ class Solver:
             if found is None or cost < found.cost:
                 bit = head_bit(option)
                 found = Node(cost, bit | rest.left << height, bit | rest.right << height,
-                             ("stack", self.order[i], option, rest))
+                             ("stack", self.order[i], option, rest), rest.bumps)
         for k in range(i, j):
             right_low = self.cost_low[j + 1] - self.cost_low[k + 1]
             # Left widths whose area both sides' articles can fill at this depth.
@@ -190,8 +193,9 @@ class Solver:
                     cost = left.cost + right.cost + TOMBSTONE * bumps
                     if found is None or cost < found.cost:
                         found = Node(cost, left.left, right.right,
-                                     ("side", left_columns, left, right, 0))
-                if not bumped or found.cost < TOMBSTONE:
+                                     ("side", left_columns, left, right, 0),
+                                     left.bumps + right.bumps + bumps)
+                if not (bumped and found.bumps and self.mend):
                     continue
                 # Where the cheapest right side bumps a headline: the right side set
                 # around the left's headlines, or started DROP lines lower under a
@@ -200,7 +204,8 @@ class Solver:
                 right = self.best(k + 1, j, right_columns, lines, avoid=beside)
                 if right is not None and left.cost + right.cost < found.cost:
                     found = Node(left.cost + right.cost, left.left, right.right,
-                                 ("side", left_columns, left, right, 0))
+                                 ("side", left_columns, left, right, 0),
+                                 left.bumps + right.bumps)
                 if self.stagger and left.right & TOP and lines > DROP:
                     right = self.best(k + 1, j, right_columns, lines - DROP,
                                       avoid=beside >> DROP)
@@ -209,7 +214,8 @@ class Solver:
                     cost = left.cost + right.cost + STAGGER + BLANK * DROP * right_columns
                     if cost < found.cost:
                         found = Node(cost, left.left, right.right << DROP,
-                                     ("side", left_columns, left, right, DROP))
+                                     ("side", left_columns, left, right, DROP),
+                                     left.bumps + right.bumps)
         return found
 
 
