@@ -270,3 +270,18 @@ def test_photo_warnings_of_a_news_page_name_the_article_file_and_its_line(news):
         assert "/articles/" in warning["path"], warning
         source = Path(warning["path"]).read_text(encoding="utf-8").split("\n")
         assert source[warning["line"] - 1].startswith("![")
+
+
+def test_the_news_page_prints_as_pdf_x_with_its_photos_and_ad_in_cmyk(edition_copy, fonts,
+                                                                        tmp_path, capsys):
+    from paiban.cli import main
+    edition = parse_edition(news_only(edition_copy))
+    (entry,) = build_edition(edition, fonts, tmp_path / "out", output="print")["pages"]
+    assert entry["pdf"] and "/print/" in entry["pdf"] and not entry["errors"], entry["errors"]
+    capsys.readouterr()
+    assert main(["check", "--print", "--json", str(edition_copy), "-o",
+                 str(tmp_path / "out")]) == 0
+    (report,) = json.loads(capsys.readouterr().out)["print"]
+    assert report["standard"] == "PDF/X-4" and not report["errors"]
+    spaces = [image["colour_space"] for image in report["images"].values()]
+    assert len(spaces) == 6 and set(spaces) <= {"/DeviceCMYK", "/DeviceGray"}  # 5 photos, the ad
