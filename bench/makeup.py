@@ -1,6 +1,7 @@
 """Page makeup on generated news pages: blank space, tombstones, overset and time.
 
-Run: .venv/bin/python bench/makeup.py [--pages 50] [--paper broadsheet] [--draw DIR]
+Run: .venv/bin/python bench/makeup.py [--pages 50] [--paper broadsheet] [--ad 3x24]
+[--draw DIR]
 
 Each page (fixed seed) has 3–10 articles: one 头条, the rest 二条 to 四条 at random,
 a briefs box on about a third of the pages, 0–2 photos each (not the briefs). The
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from paiban.house import DEFAULT_HOUSE, load_house
-from paiban.makeup import BRIEFS, ROLES, Article, CopyModel, Photo, make_up
+from paiban.makeup import BRIEFS, ROLES, Article, CopyModel, Photo, Reserved, make_up
 from paiban.makeup.model import OWN_RATIO, PHOTO_PREFERRED
 from paiban.makeup.module import Measure
 
@@ -72,14 +73,16 @@ def paragraphs(rng, lines, chars):
     return tuple(lengths)
 
 
-def generate(rng, geometry):
-    """A page: its articles (in shuffled order) and the share of the page they fill."""
+def generate(rng, geometry, reserved=0):
+    """A page: its articles (in shuffled order) and the share of the page's free
+    line slots (all but ``reserved``) they fill."""
     count = rng.randint(3, 10)
     roles = [ROLES[0]] + sorted(rng.choice(ROLES[1:4]) for _ in range(count - 1))
     if count > 3 and rng.random() < 0.35:
         roles[-1] = BRIEFS
     fill = rng.uniform(0.85, 1.0)
-    target = fill * geometry.columns * geometry.lines
+    free = geometry.columns * geometry.lines - reserved
+    target = fill * free
     drafts = []
     for n, role in enumerate(roles):
         photos = () if role == BRIEFS else tuple(
@@ -100,7 +103,7 @@ def generate(rng, geometry):
     held = sum(nominal_area(geometry, a.role, a.headline, a.photos,
                             a.lines_at(geometry.column_chars)) for a in articles)
     rng.shuffle(articles)
-    return articles, held / (geometry.columns * geometry.lines)
+    return articles, held / free
 
 
 def draw(layout, geometry, path, scale=0.6):
@@ -172,14 +175,18 @@ def main():
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--paper", default="broadsheet")
     parser.add_argument("--draw", type=Path)
+    parser.add_argument("--ad", metavar="COLUMNSxLINES",
+                        help="an ad stack at the bottom right, e.g. 3x24 (copy fills the rest)")
     args = parser.parse_args()
     geometry = load_house(DEFAULT_HOUSE).geometry(args.paper)
+    reserved = [Reserved(*map(int, args.ad.split("x")))] if args.ad else []
+    area = sum(slot.columns * slot.lines for slot in reserved)
     rng = random.Random(SEED)
-    pages = [generate(rng, geometry) for _ in range(args.pages)]
+    pages = [generate(rng, geometry, area) for _ in range(args.pages)]
     blanks, times, tombs, overset, fills = [], [], 0, 0, []
     for n, (articles, fill) in enumerate(pages):
         started = time.perf_counter()
-        layout = make_up(geometry, articles)
+        layout = make_up(geometry, articles, reserved)
         times.append(time.perf_counter() - started)
         blanks.append(layout.blank_fraction)
         tombs += len(layout.tombstones)
@@ -191,7 +198,8 @@ def main():
     print(f"{time.strftime('%Y-%m-%d')}, {machine()}, Python {platform.python_version()}: "
           f"{len(pages)} {args.paper} pages ({geometry.columns} × {geometry.lines}), "
           f"{min(len(a) for a, _ in pages)}–{max(len(a) for a, _ in pages)} articles, "
-          f"copy {min(fills):.0%}–{max(fills):.0%} of the page")
+          f"copy {min(fills):.0%}–{max(fills):.0%} of the page"
+          + (f" around a {args.ad} ad stack" if args.ad else ""))
     print("| figure | median | worst | goal |")
     print("|---|---|---|---|")
     print(f"| blank fraction | {statistics.median(blanks):.2%} | {max(blanks):.2%} | median ≤ 1% |")
