@@ -285,3 +285,22 @@ def test_the_news_page_prints_as_pdf_x_with_its_photos_and_ad_in_cmyk(edition_co
     assert report["standard"] == "PDF/X-4" and not report["errors"]
     spaces = [image["colour_space"] for image in report["images"].values()]
     assert len(spaces) == 6 and set(spaces) <= {"/DeviceCMYK", "/DeviceGray"}  # 5 photos, the ad
+
+
+def test_an_archived_news_page_carries_its_articles_and_ad_and_rebuilds_the_same(
+        edition_copy, tmp_path, capsys):
+    import pikepdf
+
+    from paiban.cli import main
+    news_only(edition_copy)
+    root = tmp_path / "archive"
+    assert main(["archive", str(edition_copy), "--root", str(root)]) == 0
+    (revision,) = root.glob("*/*/r1")
+    with pikepdf.open(revision / "p06-yaowen.pdf") as pdf:
+        names = set(pdf.attachments)
+    assert {"source/p06-yaowen.md", "source/ads/sample-ad.png",
+            "source/photos/astronaut.jpg"} <= names
+    assert {f"source/articles/{p.name}" for p in (edition_copy / "articles").glob("*.md")} <= names
+    capsys.readouterr()
+    assert main(["verify", str(revision)]) == 0
+    assert "page 6: byte-identical" in capsys.readouterr().out
