@@ -119,7 +119,8 @@ class Solver:
     def best(self, i, j, columns, lines, quiet=False, avoid=0):
         """``avoid``: lines (bit n, line n) at which no headline top may touch the
         region's left edge, for a region set beside headlines it would bump."""
-        avoid &= (1 << lines) - 1
+        if avoid:
+            avoid &= (1 << lines) - 1
         key = (self.runs[i][j], columns, lines, quiet, avoid)
         found = self.memo.get(key, self)
         if found is not self:
