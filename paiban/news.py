@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import cjk, makeup
 from .boxes import INSET_CHARS
+from .errors import PaibanError
 from .fit import (
     SHOWN,
     Composer,
@@ -174,8 +175,14 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
     copies = {story.id: Copy(composer, story) for story in page.stories}
     reserved = [makeup.Reserved(page.ad.columns, page.ad.lines, page.ad.corner)] \
         if page.ad else []
-    layout = makeup.make_up(below, [makeup_article(composer, story, copies[story.id], min_ppi)
-                                    for story in page.stories], reserved=reserved)
+    try:
+        layout = makeup.make_up(below, [makeup_article(composer, story, copies[story.id],
+                                                       min_ppi) for story in page.stories],
+                                reserved=reserved)
+    except PaibanError as error:   # the makeup knows ids, not files: name the plan's line
+        line = next((story.line for story in page.stories if repr(story.id) in error.message),
+                    page.ad.line if page.ad and "reserved" in error.message else None)
+        raise PaibanError(error.message, page.path, line, fix=error.fix) from None
     articles = []
     for story in page.stories:
         placement = layout.placement(story.id)
