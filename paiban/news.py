@@ -264,7 +264,7 @@ def set_module(composer, story, copy, placement, frames):
         + (placement.photos[0][3] if photo_top else 0)
     photo_columns = set()
     for photo, box in zip(article.photos, placement.photos):
-        set_photo(composer, photo, box, frames)
+        set_photo(composer, photo, box, frames, top=photo_top)
         if not photo_top:
             photo_columns |= set(range(box[0], box[0] + box[2]))
     column_width = placement.column_chars * geometry.char
@@ -296,10 +296,13 @@ def set_module(composer, story, copy, placement, frames):
     return lines[start:]
 
 
-def set_photo(composer, photo, box, frames):
-    """A photo frame and its caption under it, in its box of the module."""
+def set_photo(composer, photo, box, frames, top=False):
+    """A photo frame and its caption under it, in its box of the module; at the
+    module's ``top``, half a line below the rule above it, as a headline stands."""
     geometry, pitch = composer.geometry, composer.geometry.pitch
     x, y, width, height = grid_box(geometry, box)
+    if top:
+        y, height = y + pitch / 2, height - pitch / 2
     captions = composer.lines(photo.caption.text, "caption", width)
     leading = composer.style("caption")[2]
     below = math.ceil(len(captions) * leading / pitch) * pitch
