@@ -5,7 +5,9 @@ Run: .venv/bin/python bench/editions.py   (prints a table; not a test)
 Typst figures need `pip install typst` in the venv (not a paiban dependency).
 """
 
+import datetime
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -13,6 +15,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -23,8 +27,27 @@ from paiban.build import check_page  # noqa: E402
 from paiban.fonts import Fonts  # noqa: E402
 from paiban.source import parse_edition  # noqa: E402
 
-EDITION = ROOT / "source" / "sample-2023-01-16"
+SAMPLE = ROOT / "source" / "sample-2023-01-16"
+FEATURE_PAGE = "p05-dawukou.md"
 RUNS = 3
+
+
+def paired(first, second, runs=RUNS, before=None):
+    """Median seconds of two commands run in turn (A B A B …, so that a drift of the
+    machine's speed reaches both), and the median of their per-pair ratio A/B."""
+    times, ratios = ([], []), []
+    for _ in range(runs):
+        pair = []
+        for command in (first, second):
+            if before:
+                before()
+            started = time.perf_counter()
+            subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+            pair.append(time.perf_counter() - started)
+        for kept, seconds in zip(times, pair):
+            kept.append(seconds)
+        ratios.append(pair[0] / pair[1])
+    return statistics.median(times[0]), statistics.median(times[1]), statistics.median(ratios)
 
 
 def timed(command, runs=RUNS, before=None):
@@ -38,12 +61,25 @@ def timed(command, runs=RUNS, before=None):
     return statistics.median(times)
 
 
-def standalone_html(work):
-    """The sample page's HTML with every stylesheet inlined, for `weasyprint` alone."""
+def feature_edition(work):
+    """The sample edition with its feature page alone: the page both renders set."""
+    folder = work / "feature"
+    shutil.copytree(SAMPLE, folder)
+    settings = yaml.safe_load((folder / "edition.yaml").read_text(encoding="utf-8"))
+    settings["pages"] = [FEATURE_PAGE]
+    (folder / "edition.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True),
+                                         encoding="utf-8")
+    return folder
+
+
+def standalone_html(edition_folder, work):
+    """The feature page's HTML with every stylesheet inlined and its photos as file
+    URLs, for `weasyprint` alone."""
     fonts = Fonts()
-    edition = parse_edition(EDITION)
+    edition = parse_edition(edition_folder)
     page = edition.pages[0]
     _, placed = check_page(edition, page, fonts)
+    placed = render.photo_urls(render.proof_frames(edition, render.placeable(page, placed)))
     html = render.html_for(edition, page, placed, fonts)
     faces = fonts.subset(render.page_characters(html))
     css = render.font_face_css(faces) + render.page_css(edition.house, placed.geometry, fonts) \
@@ -56,7 +92,7 @@ def standalone_html(work):
 
 def typst_page(work):
     """The sample's text in Typst: 8 justified columns, the same faces and sizes."""
-    article = parse_edition(EDITION).pages[0].article
+    article = parse_edition(SAMPLE).pages[0].article
     body = "\n\n".join(text.text for kind, text in article.elements()
                        if kind in ("body", "lead", "caption", "quote"))
     source = work / "page.typ"
@@ -73,22 +109,30 @@ def main():
     rows = []
     try:
         out = work / "out"
-        rows.append(("cold `paiban build`, sample page", timed(
-            [sys.executable, "-m", "paiban", "build", str(EDITION), "-o", str(out)],
-            before=lambda: shutil.rmtree(out, ignore_errors=True)), "s"))
-        html = standalone_html(work)
-        rows.append(("cold plain `weasyprint` of the same HTML", timed(
-            [sys.executable, "-m", "weasyprint", str(html), str(work / "plain.pdf")]), "s"))
-        sample_pdf = out / EDITION.name / "p05-dawukou.pdf"
+        edition = feature_edition(work)
+        html = standalone_html(edition, work)
+        build = [sys.executable, "-m", "paiban", "build", str(edition), "-o", str(out)]
+        ours, plain, ratio = paired(
+            build, [sys.executable, "-m", "weasyprint", str(html), str(work / "plain.pdf")],
+            runs=5, before=lambda: shutil.rmtree(out, ignore_errors=True))
+        rows += [("cold `paiban build`, sample feature page", ours, "s"),
+                 ("cold plain `weasyprint` of the same HTML", plain, "s"),
+                 ("  ratio paiban / plain WeasyPrint (median of pairs)", ratio, "×")]
+        sample_pdf = out / edition.name / FEATURE_PAGE.replace(".md", ".pdf")
         rows.append(("sample page PDF", sample_pdf.stat().st_size / 1024, "KB"))
         try:
             import typst  # noqa: F401
             source = typst_page(work)
-            rows.append(("cold Typst compile, same text and faces", timed(
-                [sys.executable, "-c", f"import typst; typst.compile({str(source)!r}, "
-                 f"output={str(work / 'typst.pdf')!r})"]), "s"))
-            rows.append(("Typst PDF of the same text", (work / "typst.pdf").stat().st_size / 1024,
-                         "KB"))
+            _, compiled, ratio = paired(build, [
+                sys.executable, "-c", f"import typst; typst.compile({str(source)!r}, "
+                f"output={str(work / 'typst.pdf')!r})"], runs=5,
+                before=lambda: shutil.rmtree(out, ignore_errors=True))
+            rows += [("cold Typst compile, same text and faces", compiled, "s"),
+                     ("  ratio paiban / Typst (median of pairs)", ratio, "×")]
+            typst_size = (work / "typst.pdf").stat().st_size / 1024
+            rows += [("Typst PDF of the same text", typst_size, "KB"),
+                     ("  ratio sample page PDF / Typst PDF",
+                      sample_pdf.stat().st_size / 1024 / typst_size, "×")]
         except ImportError:
             rows.append(("Typst (pip install typst to compare)", float("nan"), ""))
 
@@ -110,6 +154,8 @@ def main():
         rows.append(("16-page edition PDF", edition_pdf.stat().st_size / 1024, "KB"))
     finally:
         shutil.rmtree(work)
+    print(f"bench/editions.py, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} "
+          f"UTC, {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
     for name, value, unit in rows:
         print(f"{name:<56}{value:>9.2f} {unit}")
 
