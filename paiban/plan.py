@@ -107,21 +107,9 @@ def plan_file(folder, name, path, line, what, suffixes):
 
 def parse_story(file, role, plan_line, page_folder):
     """One article file: optional front matter (``id``), then the article."""
-    from .source import (
-        check_characters,
-        load_yaml,
-        markdown,
-        parse_article,
-        read_text,
-        unknown_key,
-    )
-    text = read_text(file)
-    check_characters(text, file)
-    tokens = markdown().parse(text)
-    meta = {}
-    if tokens and tokens[0].type == "front_matter":
-        meta = load_yaml(tokens[0].content, file, first_line=2)
-        tokens = tokens[1:]
+    from .source import parse_article, read_source, unknown_key
+    text, meta, tokens = read_source(file)
+    meta = meta or {}
     for key in meta:
         if key not in ARTICLE_KEYS:
             raise unknown_key(key, ARTICLE_KEYS, file, 2, "an article's front matter")

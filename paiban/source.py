@@ -328,17 +328,22 @@ def print_settings(values, folder, path, line):
                           "{standard: pdf/x-4, profile: newsprint.icc, bleed_mm: 3}")
 
 
-def parse_page(path):
-    """Parse one page source file into a :class:`Page`."""
-    path = Path(path)
+def read_source(path):
+    """A source file's text, its front matter (None without one) and the tokens of
+    what follows it."""
     text = read_text(path)
     check_characters(text, path)
     tokens = markdown().parse(text)
-    meta = {}
     if tokens and tokens[0].type == "front_matter":
-        meta = load_yaml(tokens[0].content, path, first_line=2)
-        tokens = tokens[1:]
-    else:
+        return text, load_yaml(tokens[0].content, path, first_line=2), tokens[1:]
+    return text, None, tokens
+
+
+def parse_page(path):
+    """Parse one page source file into a :class:`Page`."""
+    path = Path(path)
+    text, meta, tokens = read_source(path)
+    if meta is None:
         raise PaibanError("page has no front matter", path, 1,
                           fix="start the file with a '---' block giving page, title, layout")
     page = page_metadata(meta, path, text)
@@ -494,7 +499,8 @@ def parse_article(tokens, path, source=""):
                 if text.startswith(":::"):
                     name = " ".join(text.split()[:2])
                     raise PaibanError(f"unknown block {shown(name)}", path, line,
-                                      fix="blocks are ::: " + ", ::: ".join(CONTAINERS + ("box", "box tint")))
+                                      fix="blocks are ::: " + ", ::: ".join(
+                                          CONTAINERS + ("box", "box tint")))
                 if in_quote:
                     block.lines.extend(Text(part.strip(), line + n) for n, part in
                                        enumerate(token.content.split("\n")) if part.strip())

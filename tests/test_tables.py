@@ -20,7 +20,7 @@ from paiban.source import parse_edition
 from paiban.tables import ComposedTable
 
 from conftest import SAMPLE_EDITION, make_edition
-from typeset_lines import EDGE, glyphs_of, set_lines, table_lines, violations
+from typeset_lines import EDGE, column_items, glyphs_of, set_lines, table_lines, violations
 
 SAMPLE_PAGE = "p05-dawukou.md"  # the feature page with the table and box
 # Figures from the sample copy; the second column has decimals, the third does not.
@@ -67,19 +67,6 @@ def built(request, fonts, tmp_path_factory):
     return edition, placed, entry["pdf"]
 
 
-def items(placed, kind):
-    """(item, left, top) in page points of the column items of a payload kind."""
-    geometry = placed.geometry
-    for frame in placed.frames:
-        if frame.kind != "column":
-            continue
-        top = geometry.margin_top + frame.y
-        for item in frame.lines:
-            if isinstance(item.payload, kind):
-                yield item, geometry.margin_left + frame.x, top
-            top += item.height * geometry.pitch
-
-
 def filled_bands(pdf, rect):
     """Horizontal bands (top, bottom) of the filled rectangles inside ``rect`` that
     span its width: the rules, drawn as filled boxes."""
@@ -97,7 +84,7 @@ def filled_bands(pdf, rect):
 def test_table_is_a_three_line_table_with_the_house_rules(built):
     edition, placed, pdf = built
     geometry, rules = placed.geometry, edition.house.rules
-    ((item, left, top),) = list(items(placed, ComposedTable))
+    ((item, left, top),) = list(column_items(placed, ComposedTable))
     table = item.payload
     rect = pymupdf.Rect(left - 1, top, left + table.width + 1, top + item.height * geometry.pitch)
     first = top + geometry.pitch / 2   # the rows start a line down, on the grid
@@ -113,7 +100,7 @@ def test_table_is_a_three_line_table_with_the_house_rules(built):
 
 def test_figures_of_a_column_align_on_their_units_digit_and_decimal_point(built):
     _, placed, pdf = built
-    ((item, left, top),) = list(items(placed, ComposedTable))
+    ((item, left, top),) = list(column_items(placed, ComposedTable))
     table = item.payload
     glyphs = glyphs_of(pdf)
     pitch = placed.geometry.pitch
@@ -152,7 +139,7 @@ def test_cjk_cells_are_justified_and_the_header_is_in_the_heavy_face(built, font
     found = violations(lines, fonts)
     found.pop("5 han gap over 0.1 em (1% allowed)", None)
     assert not found, found
-    ((item, _, _),) = list(items(placed, ComposedTable))
+    ((item, _, _),) = list(column_items(placed, ComposedTable))
     heavy, role = edition.house.style("table_head")[0], edition.house.style("table")[0]
     count = sum(len(cell.lines) for cell in item.payload.header)  # read first
     assert {g.role for line in lines[:count] for g in line.glyphs} == {heavy}
@@ -172,7 +159,7 @@ def test_tables_boxes_and_the_body_text_after_them_stay_on_the_baseline_grid(bui
     off = [(line.line.text[:8], (line.glyphs[0].y - reference) % pitch) for line in lines]
     assert not [(text, o) for text, o in off if min(o, pitch - o) >= 0.05]
     # Body lines follow the table in its column.
-    ((item, left, top),) = list(items(placed, ComposedTable))
+    ((item, left, top),) = list(column_items(placed, ComposedTable))
     below = [line for line in lines if abs(line.left - left) < 1
              and line.glyphs[0].y > top + item.height * pitch]
     assert below
@@ -187,7 +174,7 @@ def test_boxes_draw_their_rule_or_tint_around_text_inset_by_whole_characters(bui
     pitch, char = geometry.pitch, geometry.char
     drawings = pymupdf.open(pdf)[0].get_drawings()
     glyphs = glyphs_of(pdf)
-    boxes = list(items(placed, ComposedBox))
+    boxes = list(column_items(placed, ComposedBox))
     assert sorted(item.payload.kind for item, _, _ in boxes) == ["rule", "tint"]
     for item, left, top in boxes:
         box = item.payload
@@ -234,7 +221,8 @@ def test_the_sample_page_sets_its_table_and_box_on_one_page(sample_build):
 
 
 BAD = [  # the body starts on line 9 with a paragraph and a blank line
-    ("| 项目 | 数量 |\n|---|---|\n| 协商 | 6 | 7 |\n", 13, "table row of 3 cells under a header of 2"),
+    ("| 项目 | 数量 |\n|---|---|\n| 协商 | 6 | 7 |\n", 13,
+     "table row of 3 cells under a header of 2"),
     ("| 项目 | 数量 |\n|---|---|\n| 协商 | 6 |\n| 提案 |\n", 14, "table row of 1 cells"),
     ("| 项目 | 数量 |\n|---|---|\n", 11, "table with a header row only"),
     ("| 项目 | 数量 |\n|---|---|\n| | |\n", 11, "table with no text"),
@@ -278,7 +266,7 @@ def test_a_table_wider_than_any_text_column_is_overset_at_its_line(tmp_path, fon
     errors = [f for f in findings if f.severity == "error"]
     assert len(errors) == 1 and errors[0].line == 11, errors
     assert "wider than the widest text column (27 characters)" in errors[0].message
-    assert not list(items(placed, ComposedTable))
+    assert not list(column_items(placed, ComposedTable))
     placed_text = "".join(item.payload.text for frame in placed.frames if frame.kind == "column"
                           for item in frame.lines if item.frame_kind == "line")
     assert "其后正文照常排入。" in placed_text

@@ -74,17 +74,24 @@ def composed(frame, geometry):
         yield from ((line, frame.size, True, 0.0) for line in frame.lines)
 
 
-def placed_tables(placed):
-    """(table, left, top) in page points of every table the page's columns hold."""
+def column_items(placed, kind):
+    """(item, left, top) in page points of the column items whose payload is a
+    ``kind``, in the page's columns."""
     geometry = placed.geometry
     for frame in placed.frames:
         if frame.kind != "column":
             continue
         top = geometry.margin_top + frame.y
         for item in frame.lines:
-            if isinstance(item.payload, ComposedTable):
-                yield item.payload, geometry.margin_left + frame.x, top
+            if isinstance(item.payload, kind):
+                yield item, geometry.margin_left + frame.x, top
             top += item.height * geometry.pitch
+
+
+def placed_tables(placed):
+    """(table, left, top) in page points of every table the page's columns hold."""
+    for item, left, top in column_items(placed, ComposedTable):
+        yield item.payload, left, top
 
 
 def rows_of(glyphs):
@@ -237,8 +244,9 @@ def violations(lines, fonts, strict_level="strict"):
                     found["4 gap by a mark"].append(f"{label} {a.char}{b.char} {gap / em:.2f} em")
         # 5: both edges, every line but a paragraph's last.
         start = glyphs[0].x
-        if set_line.justified and abs(start - set_line.left - line.indent * size) > EDGE and not (
-                ink[0] == "right" and abs(start + 0.5 * em - set_line.left - line.indent * size) <= EDGE):
+        left = set_line.left + line.indent * size
+        if set_line.justified and abs(start - left) > EDGE and not (
+                ink[0] == "right" and abs(start + 0.5 * em - left) <= EDGE):
             found["5 left edge"].append(f"{label} off by {start - set_line.left:.2f} pt")
         end = max(glyph.right for glyph in glyphs[-2:])
         if set_line.justified and not set_line.paragraph_end and abs(end - set_line.right) > EDGE \
