@@ -405,6 +405,7 @@ def band_options(composer, section, photos_left, limit, warn_ppi):
     best = {}
     for column_span in (1, 2):
         count = geometry.columns // column_span
+        bare = geometry.columns - count * column_span  # on a grid of 5, two-column text
         chars = column_span * (geometry.column_chars + geometry.gutter_chars) \
             - geometry.gutter_chars
         items = section_items(composer, section, chars * geometry.char, limit * count)
@@ -437,7 +438,7 @@ def band_options(composer, section, photos_left, limit, warn_ppi):
             option.body = body
             option.cost = blank_lines(option, option.column_heights()) * chars \
                 / geometry.column_chars + 0.2 * abs(chars - geometry.column_chars) \
-                + roughness(items) \
+                + roughness(items) + bare * body \
                 + (OVERSET_COST + sum(item.characters for item in flow(
                     items, option.column_heights())[1]) if overset else 0)
             if option.height not in best or option.cost < best[option.height].cost:

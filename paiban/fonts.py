@@ -70,7 +70,8 @@ class Role:
     @property
     def face_path(self):
         """The extracted face in the cache (exists once :func:`resolve` ran)."""
-        return cache_dir() / f"{self.sha256[:16]}-{self.index}{self.file.suffix.replace('.ttc', '.otf')}"
+        suffix = self.file.suffix.replace(".ttc", ".otf")
+        return cache_dir() / f"{self.sha256[:16]}-{self.index}-dated{suffix}"
 
     def install_hint(self):
         return f"apt-get install {self.package}={self.version}"
@@ -209,7 +210,9 @@ def extract(role):
             fix=f"install the locked version: {role.install_hint()}, or update the lock "
                 "knowing that archived editions will then rebuild differently")
     face = io.BytesIO()
-    TTFont(role.file, fontNumber=role.index, lazy=True).save(face)
+    # The head table keeps the font's own dates: the face, its subsets and so every
+    # PDF are the same bytes whenever and wherever the cache is made.
+    TTFont(role.file, fontNumber=role.index, lazy=True, recalcTimestamp=False).save(face)
     write_atomically(target, face.getvalue())
     return target
 
@@ -307,8 +310,10 @@ class Fonts:
 def subset_face(face, characters):
     """``face`` cut down to ``characters``, cached under its checksum and theirs."""
     codes = sorted({ord(char) for char in characters})
-    # "all features": subsets cut before every feature was kept are not reused
-    key = hashlib.sha256(("all features " + " ".join(map(str, codes))).encode()).hexdigest()[:16]
+    # "all features, dated": subsets cut before every feature was kept, or from a face
+    # stamped with the time it was extracted, are not reused
+    key = hashlib.sha256(("all features, dated " + " ".join(map(str, codes))).encode()
+                         ).hexdigest()[:16]
     target = cache_dir() / "subsets" / f"{face.role.sha256[:16]}-{face.role.index}-{key}.otf"
     if not target.is_file():
         request = uharfbuzz.SubsetInput()

@@ -18,6 +18,8 @@ from paiban.fit import fit_page
 from paiban.house import DEFAULT_HOUSE, HOUSES, load_house
 from paiban.model import Article, Page, Photo, PullQuote, Section, Text
 
+from conftest import make_edition
+
 HOUSE = load_house(DEFAULT_HOUSE)  # the CLI tests' house style and paper size
 GEOMETRY = HOUSE.geometry("broadsheet")
 GRIDS = sorted((path.stem, size) for path in HOUSES.glob("*.yaml")
@@ -337,3 +339,17 @@ def test_any_article_fits_inside_the_type_area_and_loses_no_body_text(
     placed_lead = sum(len(line.text) for frame in placed.frames if frame.kind == "lead"
                       for line in frame.lines)
     assert placed_lead + overset("lead") == sum(len(text.text) for text in article.lead)
+
+
+def test_text_leaves_no_base_column_bare_on_a_grid_of_five(tmp_path, fonts):
+    """Two-column text on a grid of five would leave the fifth column empty: a band
+    pays for that, so plain text takes five single columns."""
+    from paiban.source import parse_edition
+    body = "\n\n".join(HAN[:90] + "。" for _ in range(8))
+    folder = make_edition(tmp_path / "ed", body=f"## 第一部分\n### 小标题\n\n{body}",
+                          edition_extra="house: sample-evening\npaper_size: tabloid\n")
+    edition = parse_edition(folder)
+    placed = fit_page(edition.pages[0], fonts, edition.house, "tabloid")
+    geometry = edition.house.geometry("tabloid")
+    lefts = {round(frame.x) for frame in placed.frames if frame.kind == "column"}
+    assert lefts == {round(geometry.span(n, 1)[0]) for n in range(geometry.columns)}

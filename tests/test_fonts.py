@@ -4,6 +4,7 @@ a heavy headline and Kai text, read back from the PDF; what no face has is an er
 import json
 import re
 import shutil
+import time
 from collections import defaultdict
 
 import pymupdf
@@ -218,3 +219,16 @@ def test_an_unknown_fallback_face_in_the_lock_names_its_line(tmp_path):
     assert "'hanamin_c'" in error.value.message and "hanamin_b" in error.value.fix
     line = lock.read_text(encoding="utf-8").splitlines()[error.value.line - 1]
     assert line.startswith("fallbacks") and "hanamin_c" in line
+
+
+def test_an_extracted_face_is_the_same_bytes_whenever_it_is_made(tmp_path, monkeypatch):
+    """The cache of extracted faces is per machine; what it holds (and so every PDF
+    embedding a subset of it) must not depend on when it was made."""
+    from paiban.fonts import extract, read_lock
+    role = read_lock()[0]["kai"]
+    made = []
+    for name in ("first", "second"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / name))
+        made.append(extract(role).read_bytes())
+        time.sleep(1.1)  # a face stamped with its extraction time would differ now
+    assert made[0] == made[1]
