@@ -68,8 +68,8 @@ def composed_run(edition, page, fonts):
 def naive_run(edition, page, fonts, placed):
     html = render.html_for(edition, page, uncomposed(placed), fonts)
     fetcher = render.SandboxFetcher([edition.path, render.STYLES_DIR])
-    sheets = [CSS(filename=render.STYLES_DIR / name, url_fetcher=fetcher)
-              for name in render.STYLESHEETS]
+    sheets = [CSS(filename=path, url_fetcher=fetcher)
+              for path in render.stylesheet_files(edition)]
     sheets += [CSS(string=render.page_css(edition.house, placed.geometry, fonts)),
                CSS(string=NAIVE_CSS)]
     document = HTML(string=html, base_url=str(edition.path) + "/",

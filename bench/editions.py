@@ -84,8 +84,8 @@ def standalone_html(edition_folder, work):
     html = render.html_for(edition, page, placed, fonts)
     faces = fonts.subset(render.page_characters(html))
     css = render.font_face_css(faces) + render.page_css(edition.house, placed.geometry, fonts) \
-        + "".join((render.STYLES_DIR / name).read_text(encoding="utf-8")
-                  for name in render.STYLESHEETS)
+        + "".join(path.read_text(encoding="utf-8")
+                  for path in render.stylesheet_files(edition))
     path = work / "page.html"
     path.write_text(html.replace("</head>", f"<style>{css}</style></head>"), encoding="utf-8")
     return path

@@ -187,6 +187,7 @@ class HouseStyle:
     lead: Lead = Lead()
     photos: Photos = Photos()
     running_head: RunningHead = RunningHead()
+    stylesheet: str | None = None   # a CSS file beside the style: the paper's own furniture
     path: Path | None = None
 
     def __post_init__(self):
@@ -208,6 +209,11 @@ class HouseStyle:
                 raise FieldError(("text_styles", name, "colour"),
                                  f"text style {name}: colour {style.colour!r} is not under "
                                  f"colours ({', '.join(self.colours)})")
+        if self.stylesheet is not None and (
+                "/" in self.stylesheet or not self.stylesheet.endswith(".css")
+                or not (HOUSES / self.stylesheet).is_file()):
+            raise FieldError(("stylesheet",), f"stylesheet {self.stylesheet!r} is not a .css "
+                             "file in styles/houses/")
         for name, width in self.rules.items():
             within(f"rule {name}", width, 0, 5, ("rules", name))
 

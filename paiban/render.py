@@ -22,6 +22,7 @@ from weasyprint.urls import URLFetcher
 
 from .chars import is_dash_or_ellipsis
 from .fonts import ROOT, cache_root
+from .house import HOUSES
 from .preflight import DATA_IMAGE_BYTES, photo_bytes
 from .photos import proof_image
 from .printing import cmyk_image, print_css
@@ -187,6 +188,15 @@ def page_css(house, geometry, fonts):
             f"margin: 0 }}\n:root {{ {variables} }}")
 
 
+def stylesheet_files(edition):
+    """paiban's stylesheets, then the house style's own, which may restyle the
+    furniture (rules, banners, running head) but not move what the fitter placed."""
+    paths = [STYLES_DIR / name for name in STYLESHEETS]
+    if edition.house.stylesheet:
+        paths.append(HOUSES / edition.house.stylesheet)
+    return paths
+
+
 def css_name(name):
     return name.replace("_", "-")
 
@@ -220,8 +230,7 @@ def render(edition, page, placed, fonts, printing=None):
     faces = fonts.subset(page_characters(html))
     fetcher = SandboxFetcher(roots, urls)
     font_config = FontConfiguration()
-    stylesheets = [CSS(filename=STYLES_DIR / name, url_fetcher=fetcher)
-                   for name in STYLESHEETS]
+    stylesheets = [CSS(filename=path, url_fetcher=fetcher) for path in stylesheet_files(edition)]
     stylesheets.append(CSS(string=font_face_css(faces)
                            + page_css(edition.house, placed.geometry, fonts)
                            + extra_css, url_fetcher=fetcher, font_config=font_config,

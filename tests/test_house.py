@@ -38,6 +38,7 @@ def test_every_shipped_house_style_reads():
     ('  folio: "第{page}版"', '  folio: "第{pgae}版"', "unknown placeholder"),
     ("    trim_mm: [390, 545]\n", "    trim_mm: [290, 545]\n", "larger than the trim"),
     ("  body:       {face: song}", "  body:       {size: 9}", "missing face"),
+    ("running_head:\n", "stylesheet: ../evil.css\nrunning_head:\n", "is not a .css file"),
 ])
 def test_a_mistake_in_a_house_style_is_located(tmp_path, old, new, words):
     path, line = edited(tmp_path, old, new)

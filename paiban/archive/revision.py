@@ -53,7 +53,8 @@ THUMBNAIL_TOLERANCE = (48, 0.005)  # a later PDFium may shade a few pixels a lit
 
 
 PAIBAN_FILES = [*sorted(p for p in LAYOUT.glob("*.j2") if p.name != INDEX_TEMPLATE),
-                *sorted(STYLES_DIR.glob("*.css")), *sorted(HOUSES.glob("*.yaml")), LOCK]
+                *sorted(STYLES_DIR.glob("*.css")), *sorted(HOUSES.glob("*.yaml")),
+                *sorted(HOUSES.glob("*.css")), LOCK]
 
 
 NAME_BYTES = 200          # a folder name must fit the file system's 255 bytes
