@@ -80,7 +80,8 @@ def standalone_html(edition_folder, work):
     edition = parse_edition(edition_folder)
     page = edition.pages[0]
     _, placed = check_page(edition, page, fonts)
-    placed = render.photo_urls(render.proof_frames(edition, render.placeable(page, placed)))
+    placed = render.with_fixed_urls(render.proof_frames(edition, render.placeable(page, placed)),
+                                    {})  # the files' own URLs: no sandbox here
     html = render.html_for(edition, page, placed, fonts)
     faces = fonts.subset(render.page_characters(html))
     css = render.font_face_css(faces) + render.page_css(edition.house, placed.geometry, fonts) \

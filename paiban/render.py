@@ -43,19 +43,15 @@ def fixed_urls(page):
 
 
 def with_fixed_urls(placed, urls):
-    """The placed page with each photo's file: URL under one of ``urls``' folders
-    written as that folder's fixed URL."""
-    frames = []
-    for frame in placed.frames:
-        if frame.kind == "photo" and frame.src and frame.src.startswith("file:"):
-            path = Path(unquote(urlparse(frame.src).path))
-            for url, folder in urls.items():
-                if path.is_relative_to(folder):
-                    frame = dataclasses.replace(
-                        frame, src=url + quote(path.relative_to(folder).as_posix()))
-                    break
-        frames.append(frame)
-    return dataclasses.replace(placed, frames=frames)
+    """The placed page with each photo's file (a path, as :func:`placeable` and the
+    conversions leave it) as a URL: under one of ``urls``' folders, that folder's
+    URL."""
+    def url(src):
+        path = Path(src)
+        return next((base + quote(path.relative_to(folder).as_posix())
+                     for base, folder in urls.items() if path.is_relative_to(folder)),
+                    path.as_uri())
+    return with_photos(placed, lambda src: None if src.startswith("data:") else url(src))
 
 
 class SandboxFetcher(URLFetcher):
@@ -225,7 +221,7 @@ def render(edition, page, placed, fonts, printing=None):
     else:
         placed = proof_frames(edition, placed)
     urls = fixed_urls(page)
-    placed = with_fixed_urls(photo_urls(placed), urls)
+    placed = with_fixed_urls(placed, urls)
     html = html_for(edition, page, placed, fonts)
     faces = fonts.subset(page_characters(html))
     fetcher = SandboxFetcher(roots, urls)
@@ -255,11 +251,6 @@ def placeable(page, placed):
     return dataclasses.replace(placed, frames=frames)
 
 
-def photo_urls(placed):
-    """Photo paths as the URLs WeasyPrint loads (converted ones are already URLs)."""
-    return with_photos(placed, lambda src: None if ":" in src[:5] else Path(src).as_uri())
-
-
 def print_frames(edition, placed, printing):
     """The placed page with its photos replaced by their CMYK conversions."""
     cache = cache_root() / "print-images"
@@ -278,13 +269,12 @@ def proof_frames(edition, placed):
 
 def with_photos(placed, convert):
     """The placed page with each photo frame's image replaced by ``convert(src)``, a
-    file in paiban's cache (or None: keep the image as it is)."""
+    file in paiban's cache or a URL (or None: keep the image as it is)."""
     frames = []
     for frame in placed.frames:
         if frame.kind == "photo" and frame.src:
             converted = convert(frame.src)
-            frame = dataclasses.replace(frame, src=converted if isinstance(converted, str)
-                                        else converted.as_uri()) if converted else frame
+            frame = dataclasses.replace(frame, src=str(converted)) if converted else frame
         frames.append(frame)
     return dataclasses.replace(placed, frames=frames)
 
