@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pypdf
 
-from . import __version__, cache, preflight
+from . import __version__, cache, overlay, preflight
 from .errors import PaibanError
 from .changes import change_proof
 from .files import (publish, recover, remove_leftovers, stage_removals, staged,
@@ -80,7 +80,7 @@ def check_page(edition, page, fonts, strict=False, printing=None):
         page, strict, printing is not None)
     if page.layout == "news":
         findings = located(page, findings)
-        findings += ad_findings(page, edition.house.geometry(edition.paper_size))
+        findings += ad_findings(page, edition.house.geometry(edition.paper_size), printing)
     if any(f.severity == "error" for f in findings):
         return findings, None
     if page.layout == "news":
@@ -259,6 +259,7 @@ def build_page(edition, page, fonts, target, strict, printing=None):
                                    printing, Path(page.path).name)
         else:
             data = pdf_bytes(document, edition, page)
+        data = overlay.place(data, overlay.framed(placed))   # supplied PDF art (an ad)
         entry.update(page_count=len(document.pages), overset=bool(placed.overset),
                      overset_characters=sum(o.characters for o in placed.overset),
                      holds_characters=placed.holds,

@@ -136,7 +136,7 @@ class Story:
 
 @dataclass
 class Ad:
-    """A supplied advertisement (PNG or JPEG) in a slot reserved at a corner of the
+    """A supplied advertisement (PNG, JPEG or PDF) in a slot reserved at a corner of the
     page, ``columns`` base columns by ``lines`` body lines, labelled 广告."""
     src: str
     columns: int

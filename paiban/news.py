@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import cjk, makeup
+from . import artcheck, cjk, makeup
 from .boxes import INSET_CHARS
 from .errors import PaibanError
 from .fit import (
@@ -316,12 +316,21 @@ def set_photo(composer, photo, box, frames, top=False):
 
 
 def set_ad(composer, page, box, frames):
-    """The ad slot: the 广告 label on its first line, the ad below it."""
+    """The ad slot: the 广告 label on its first line, the ad below it. A PDF ad is an
+    empty ``art`` frame, which :mod:`paiban.overlay` fills once the PDF is written."""
     geometry, pitch = composer.geometry, composer.geometry.pitch
     x, y, width, height = grid_box(geometry, box)
     frames.append(Frame("ad-label", x, y, width, pitch, text="广告", source_line=page.ad.line))
-    frames.append(Frame("photo", x, y + pitch, width, height - 1.5 * pitch, style="ad",
-                        src=page.ad.src, source_line=page.ad.line, text="广告"))
+    if is_pdf(page.ad):
+        frames.append(Frame("art", x, y + pitch, width, height - 1.5 * pitch, style="ad",
+                            src=str(page.ad_file()), source_line=page.ad.line, text="广告"))
+    else:
+        frames.append(Frame("photo", x, y + pitch, width, height - 1.5 * pitch, style="ad",
+                            src=page.ad.src, source_line=page.ad.line, text="广告"))
+
+
+def is_pdf(ad):
+    return Path(ad.src).suffix.lower() == ".pdf"
 
 
 def ad_area(geometry, ad):
@@ -361,17 +370,23 @@ def findings(page, placed):
     return found
 
 
-def ad_findings(page, geometry):
+def ad_findings(page, geometry, printing=None):
     """The ad file is a sane PNG or JPEG, and its shape is its slot's image area's
-    within AD_TOLERANCE (it is placed whole, never cropped)."""
+    within AD_TOLERANCE (it is placed whole, never cropped); or a PDF the size of
+    the slot's image area, its fonts embedded and, for print (``printing``), no RGB
+    and no more ink than the edition's limit (:mod:`paiban.artcheck`)."""
     if not page.ad:
         return []
     path = page.ad_file()
+    if path is not None and is_pdf(page.ad):
+        return [Finding("error", str(page.path), page.ad.line, f"the ad {page.ad.src} {what}",
+                        fix) for what, fix in artcheck.problems(
+                            path, ad_area(geometry, page.ad), printing)]
     problem = "is not a regular file in the edition folder" if path is None \
         else image_problem(path)
     if problem:
         return [Finding("error", str(page.path), page.ad.line, f"the ad {page.ad.src} {problem}",
-                        "supply the ad as a PNG or JPEG file in the edition folder")]
+                        "supply the ad as a PNG, JPEG or PDF file in the edition folder")]
     pixels = upright_size(path)
     width, height = ad_area(geometry, page.ad)
     slot, image = height / width, pixels[1] / pixels[0]

@@ -20,7 +20,7 @@ from .model import Ad, Box, PullQuote, Story, Table
 ENTRY_KEYS = ("file", "role", "columns", "pin")
 ARTICLE_KEYS = ("id",)
 AD_KEYS = ("file", "columns", "lines", "corner")
-AD_FORMATS = (".png", ".jpg", ".jpeg")
+AD_FORMATS = (".png", ".jpg", ".jpeg", ".pdf")
 ID = re.compile(r"[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}\Z")
 PLAN_EXAMPLE = "articles: [{file: articles/lead.md, role: 头条}, {file: articles/b.md, role: 二条}]"
 
@@ -142,7 +142,7 @@ def relative_src(src, file, page_folder):
 
 
 def ad_slot(meta, path, text):
-    """The ``ad:`` entry: a PNG or JPEG in a slot at a corner of the page."""
+    """The ``ad:`` entry: a PNG, JPEG or PDF in a slot at a corner of the page."""
     from .source import find_key_line, unknown_key
     entry = meta.get("ad")
     if entry is None:

@@ -193,7 +193,7 @@ PLAN = "p06-yaowen.md"
     ("{file: articles/fuwu.md, role: 四条}", "{file: articles/fuwu.md, role: 四条, pin: [0, 0]}",
      PLAN, "'pin' must be [column, line, columns, lines]"),
     ("corner: bottom-right", "corner: middle", PLAN, "unknown corner 'middle'"),
-    ("ads/sample-ad.png", "ads/sample-ad.pdf", PLAN, "is not .png or .jpg or .jpeg"),
+    ("ads/sample-ad.png", "ads/sample-ad.gif", PLAN, "is not .png or .jpg or .jpeg or .pdf"),
 ])
 def test_bad_page_plans_are_errors_at_their_line(edition_copy, old, new, where, message):
     plan = edition_copy / PLAN

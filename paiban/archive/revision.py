@@ -28,7 +28,7 @@ import pydyf
 import uharfbuzz
 from weasyprint import Attachment
 
-from .. import __version__
+from .. import __version__, overlay
 from ..build import check_page, pdf_bytes
 from ..changes import rasterise
 from ..errors import PaibanError
@@ -213,7 +213,8 @@ def attachments(inputs, stamp):
 
 
 def archival_pdf(edition, page, fonts, inputs):
-    """One page as PDF/A-3b with its sources attached and its metadata in XMP."""
+    """One page as PDF/A-3b with its sources attached and its metadata in XMP:
+    the document, the PDF's bytes and the supplied PDF art merged into it."""
     findings, placed = check_page(edition, page, fonts)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
@@ -222,9 +223,11 @@ def archival_pdf(edition, page, fonts, inputs):
                           fix=f"fix them (paiban check {edition.path}), then archive")
     document = render(edition, page, placed, fonts)
     describe(document, edition_facts(edition, page))
-    return document, pdf_bytes(document, edition, page, pdf_variant="pdf/a-3b",
-                               attachments=attachments(inputs, stamp_of(edition)),
-                               finisher=unique_associated_files)
+    art = overlay.framed(placed)
+    return document, overlay.place(pdf_bytes(
+        document, edition, page, pdf_variant="pdf/a-3b",
+        attachments=attachments(inputs, stamp_of(edition)),
+        finisher=unique_associated_files), art), art
 
 
 def unique_associated_files(document, pdf):
@@ -274,7 +277,7 @@ def edition_folder(root, edition):
 
 
 def write_revision(edition, inputs, fonts, folder):
-    documents, pages, used = [], [], {edition.slug}
+    documents, pages, used, art = [], [], {edition.slug}, []
     (folder / "thumbs").mkdir()
     for page in edition.pages:
         stem = Path(page.path).stem
@@ -284,7 +287,9 @@ def write_revision(edition, inputs, fonts, folder):
                               fix="rename the page file")
         used.add(stem)
         own = page_inputs(edition, page, inputs)
-        document, data = archival_pdf(edition, page, fonts, own)
+        document, data, own_art = archival_pdf(edition, page, fonts, own)
+        art += [placement._replace(page=placement.page + sum(len(d.pages) for d in documents))
+                for placement in own_art]
         documents.append(document)
         (folder / f"{stem}.pdf").write_bytes(data)
         rasterise(data, THUMBNAIL_DPI).save(folder / f"thumbs/{stem}.png", "PNG")
@@ -293,10 +298,10 @@ def write_revision(edition, inputs, fonts, folder):
                       "source": inside(page.path, edition.path)})
     whole = documents[0].copy([p for d in documents for p in d.pages])
     describe(whole, edition_facts(edition))
-    (folder / f"{edition.slug}.pdf").write_bytes(pdf_bytes(
+    (folder / f"{edition.slug}.pdf").write_bytes(overlay.place(pdf_bytes(
         whole, edition, pdf_variant="pdf/a-3b",
         attachments=attachments(inputs, stamp_of(edition)),
-        finisher=unique_associated_files))
+        finisher=unique_associated_files), art))
     return {"paper": edition.paper, "date": edition.date.isoformat(), "issue": edition.issue,
             "edition": edition.slug, "edition_pdf": f"{edition.slug}.pdf", "pages": pages,
             "versions": versions(),

@@ -185,7 +185,7 @@ def rebuilt(revision, manifest, entry, fonts, same_versions):
                 raise PaibanError(f"the attached edition has no page {entry['number']} "
                                   f"in {entry['source']}")
             inputs = {n: d for n, d in sources.items() if n.startswith("source/")}
-            _, again = archival_pdf(edition, pages[0], fonts,
+            _, again, _ = archival_pdf(edition, pages[0], fonts,
                                     page_inputs(edition, pages[0], inputs | paiban_inputs()))
         except PaibanError as error:
             result["reason"] = f"the attached sources do not make the page: {error.message}"
