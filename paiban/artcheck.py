@@ -18,6 +18,10 @@ INK_DPI = 72             # ink limits are about areas: a point a pixel is fine e
 SIZE_TOLERANCE_MM = 1.0  # the art's trim against its slot, each way
 RGB_SPACES = {"/DeviceRGB", "/RGB", "/CalRGB"}
 EMBEDDED = ("/FontFile", "/FontFile2", "/FontFile3")
+RGB_FIX = "export the PDF for print in CMYK (PDF/X-1a, or PDF/X-4 with a CMYK output intent)"
+FONT_FIX = "export the PDF with all fonts embedded (PDF/X-4 and PDF/X-1a embed them)"
+TYPE3_FIX = "export the PDF with its text as outlines or in Type 1, TrueType or OpenType fonts"
+TRANSPARENCY_FIX = "export it as PDF/X-1a (transparency flattened), or print as PDF/X-4"
 
 
 def problems(path, size=None, printing=None):
@@ -25,27 +29,29 @@ def problems(path, size=None, printing=None):
     off a page: for a slot of ``size`` (width, height in pt) and, with ``printing``
     (PrintSettings), for print."""
     try:
-        pdf = pikepdf.open(path)
+        with pikepdf.open(path) as pdf:
+            if not pdf.pages:
+                return [("has no page", "supply a one-page PDF")]
+            found = size_problems(pdf.pages[0], size) if size else []
+            fonts, type3, rgb, transparency = walk(pdf.pages[0])
     except pikepdf.PasswordError:
         return [("is encrypted", "supply the PDF without a password")]
     except pikepdf.PdfError as error:
         return [(f"is not a readable PDF ({str(error).split(': ')[-1][:80]})",
                  "supply the PDF as exported (PDF/X-4 or PDF/X-1a)")]
-    with pdf:
-        if not pdf.pages:
-            return [("has no page", "supply a one-page PDF")]
-        page = pdf.pages[0]
-        found = size_problems(page, size) if size else []
-        fonts, rgb = walk(page)
-        found += [(f"uses the font {name}, which is not embedded",
-                   "export the PDF with all fonts embedded (PDF/X-4 and PDF/X-1a embed them)")
-                  for name in sorted(fonts)]
-        if printing:
-            found += [(f"has RGB colour ({what}): a plate takes CMYK or grey only",
-                       "export the PDF for print in CMYK (PDF/X-1a, or PDF/X-4 with a CMYK "
-                       "output intent)") for what in sorted(rgb)]
-    if printing and not found:
-        found += ink_problems(path, printing.max_ink)
+    found += [(f"uses the font {name}, which is not embedded", FONT_FIX)
+              for name in sorted(fonts)]
+    if printing:
+        found += [(f"has RGB colour ({what}): a plate takes CMYK or grey only", RGB_FIX)
+                  for what in sorted(rgb)]
+        found += [(f"uses the Type 3 font {name}, which the prepress check refuses", TYPE3_FIX)
+                  for name in sorted(type3)]
+        if printing.standard == "pdf/x-1a" and transparency:
+            what = ", ".join(sorted(transparency))
+            found.append((f"has transparency ({what}), which PDF/X-1a forbids",
+                          TRANSPARENCY_FIX))
+        if not found:
+            found += ink_problems(path, printing.max_ink)
     return found
 
 
@@ -60,16 +66,16 @@ def size_problems(page, size):
     width, height = trim_size(page)
     if all(abs(a - b) <= SIZE_TOLERANCE_MM * MM for a, b in zip((width, height), size)):
         return []
-    return [(f"is {width / MM:.1f} × {height / MM:.1f} mm; its slot takes "
-             f"{size[0] / MM:.1f} × {size[1] / MM:.1f} mm",
-             f"supply it at {size[0] / MM:.1f} × {size[1] / MM:.1f} mm (trim), or change "
-             "the slot")]
+    slot = f"{size[0] / MM:.1f} × {size[1] / MM:.1f} mm"
+    return [(f"is {width / MM:.1f} × {height / MM:.1f} mm; its slot takes {slot}",
+             f"supply it at {slot} (trim), or change the slot")]
 
 
 def walk(page):
-    """The names of the fonts used without being embedded, and what is in RGB, in
-    the page and everything it draws through (forms, patterns, Type 3 glyphs)."""
-    fonts, rgb, seen = set(), set(), set()
+    """The names of the fonts used without being embedded and of the Type 3 fonts,
+    what is in RGB and what is transparent, in the page and everything it draws
+    through (forms, patterns, Type 3 glyphs)."""
+    fonts, type3, rgb, transparency, seen = set(), set(), set(), set(), set()
 
     def space_is_rgb(space):
         if isinstance(space, pikepdf.Name):
@@ -92,6 +98,12 @@ def walk(page):
         group = owner.get("/Group")
         if group is not None and space_is_rgb(group.get("/CS")):
             rgb.add(f"the blending space of {label}")
+        if group is not None and group.get("/S") == "/Transparency":
+            transparency.add(f"a transparency group in {label}")
+        for name, state in (resources.get("/ExtGState") or {}).items():
+            if any(float(state.get(key, 1)) < 1 for key in ("/CA", "/ca")) \
+                    or str(state.get("/SMask", "/None")) != "/None":
+                transparency.add(f"the graphics state {name[1:]} of {label}")
         for name, space in (resources.get("/ColorSpace") or {}).items():
             if space_is_rgb(space):
                 rgb.add(f"the colour space {name[1:]} of {label}")
@@ -109,10 +121,13 @@ def walk(page):
         for name, xobject in (resources.get("/XObject") or {}).items():
             if xobject.get("/Subtype") == "/Form":
                 visit(xobject, xobject.get("/Resources"), f"form {name[1:]}")
-            elif xobject.get("/Subtype") == "/Image" and not xobject.get("/ImageMask", False) \
-                    and space_is_rgb(xobject.get("/ColorSpace")):
-                rgb.add(f"the image {name[1:]} of {label}, {int(xobject.Width)} × "
-                        f"{int(xobject.Height)} pixels")
+            elif xobject.get("/Subtype") == "/Image":
+                if "/SMask" in xobject:
+                    transparency.add(f"the soft mask of the image {name[1:]} of {label}")
+                if not xobject.get("/ImageMask", False) and space_is_rgb(
+                        xobject.get("/ColorSpace")):
+                    rgb.add(f"the image {name[1:]} of {label}, {int(xobject.Width)} × "
+                            f"{int(xobject.Height)} pixels")
         for operands, operator in pikepdf.parse_content_stream(owner):
             if str(operator) in ("rg", "RG"):
                 rgb.add(f"'{operator}' colour operators in {label}")
@@ -126,6 +141,7 @@ def walk(page):
     def font_facts(font, name):
         subtype = font.get("/Subtype")
         if subtype == "/Type3":
+            type3.add(str(font.get("/Name", name))[1:])
             for glyph in (font.get("/CharProcs") or {}).values():
                 visit(glyph, font.get("/Resources"), f"Type 3 font {name[1:]}")
             return
@@ -135,12 +151,12 @@ def walk(page):
             fonts.add(str(font.get("/BaseFont", name))[1:])
 
     visit(page.obj, page.obj.get("/Resources"), "the page")
-    return fonts, rgb
+    return fonts, type3, rgb, transparency
 
 
 def ink_problems(path, max_ink):
     """The art rendered in CMYK: where its total ink passes ``max_ink`` %."""
-    import pymupdf   # MuPDF renders in CMYK; only print builds with PDF art need it
+    import pymupdf  # MuPDF renders in CMYK; only print builds with PDF art need it
     with pymupdf.open(path) as document:
         pixmap = document[0].get_pixmap(colorspace=pymupdf.csCMYK, dpi=INK_DPI, alpha=False)
     picture = Image.frombytes("CMYK", (pixmap.width, pixmap.height), pixmap.samples)
@@ -153,7 +169,8 @@ def ink_problems(path, max_ink):
     over = ImageMath.lambda_eval(lambda e: e["convert"]((e["t"] > limit) * 255, "L"),
                                  t=total).getbbox()
     x, y = (value * 72 / INK_DPI / MM for value in over[:2])
-    return [(f"reaches {most}% total ink (C+M+Y+K), first {x:.0f} mm from its left and "
-             f"{y:.0f} mm from its top; the edition's print limit is {max_ink}%",
-             f"ask for the ad separated for newsprint, total ink at most {max_ink}% "
-             "(e.g. with the printer's ISOnewspaper profile)")]
+    where = f"first {x:.0f} mm from its left and {y:.0f} mm from its top"
+    problem = f"reaches {most}% total ink (C+M+Y+K), {where}; the print limit is {max_ink}%"
+    fix = (f"ask for the art separated for newsprint, total ink at most {max_ink}% (e.g. "
+           "with the printer's ISOnewspaper profile)")
+    return [(problem, fix)]

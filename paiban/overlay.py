@@ -54,7 +54,7 @@ def draw(page, form, box, number):
     """Draw ``form`` on ``page`` in ``box``, after the page's content, under the
     name numbered ``number`` (or the next free one)."""
     taken = {key for kind in page.resources.values() if isinstance(kind, pikepdf.Dictionary)
-             for key in kind.keys()}
+             for key in kind}
     name = next(NAME.format(n) for n in itertools.count(number) if NAME.format(n) not in taken)
     page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
     placement = page.calc_form_xobject_placement(form, pikepdf.Name(name), rectangle(page, box),

@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pikepdf
 import pymupdf
@@ -63,6 +64,31 @@ def unembedded_font_ad(path, size):
     page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)))
     page.Contents = pdf.make_stream(b"0 0 0 1 k BT /F1 24 Tf 20 20 Td (SALE) Tj ET")
+    pdf.save(path)
+
+
+def type3_font_ad(path, size):
+    """A PDF that sets a square glyph of a Type 3 font (its glyphs are drawings)."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=size)
+    glyph = pdf.make_stream(b"1000 0 0 0 1000 1000 d1 0 0 1000 1000 re f")
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type3, Name=pikepdf.Name.Box,
+        FontBBox=[0, 0, 1000, 1000], FontMatrix=[0.001, 0, 0, 0.001, 0, 0],
+        CharProcs=pikepdf.Dictionary(box=glyph), FirstChar=65, LastChar=65, Widths=[1000],
+        Encoding=pikepdf.Dictionary(Differences=[65, pikepdf.Name.box]))))
+    page.Contents = pdf.make_stream(b"0 0 0 1 k BT /F1 24 Tf 20 20 Td (A) Tj ET")
+    pdf.save(path)
+
+
+def transparent_ad(path, size):
+    """A PDF that lays a half-transparent cyan square over a black one."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=size)
+    page.Resources = pikepdf.Dictionary(ExtGState=pikepdf.Dictionary(
+        Half=pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, ca=0.5)))
+    page.Contents = pdf.make_stream(b"0 0 0 1 k 10 10 50 50 re f /Half gs 1 0 0 0 k "
+                                    b"30 30 50 50 re f")
     pdf.save(path)
 
 
@@ -124,19 +150,20 @@ def test_the_print_page_with_a_cmyk_pdf_ad_passes_the_prepress_check(built, caps
     (report,) = json.loads(capsys.readouterr().out)["print"]
     assert report["standard"] == "PDF/X-4" and not report["errors"], report["errors"]
     assert any("DejaVu" in name for name in report["fonts"])   # it read into the ad
-    check = subprocess.run(["qpdf", "--check", printed["pdf"]], capture_output=True, text=True)
+    check = subprocess.run(["qpdf", "--check", printed["pdf"]], capture_output=True, text=True,
+                           check=False)
     assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_a_page_with_a_pdf_ad_rebuilds_to_the_same_bytes(built, fonts, tmp_path):
-    folder, out, proof, printed, _ = built
+    folder, _, proof, printed, _ = built
     again = news_edition(tmp_path / "elsewhere" / SAMPLE_EDITION.name)
     shutil.copy(folder / "ads" / "ad.pdf", again / "ads" / "ad.pdf")
     edition = parse_edition(again)
     for output, entry in (("proof", proof), ("print", printed)):
         (rebuilt,) = build_edition(edition, fonts, tmp_path / "out", jobs=2,
                                    output=output)["pages"]
-        assert open(rebuilt["pdf"], "rb").read() == open(entry["pdf"], "rb").read(), output
+        assert Path(rebuilt["pdf"]).read_bytes() == Path(entry["pdf"]).read_bytes(), output
 
 
 def test_the_pdf_ad_joins_the_cache_key_the_archive_and_its_manifest(tmp_path, capsys):
@@ -177,8 +204,9 @@ def rgb_picture_ad(path, size):
     (rgb_picture_ad, {}, (1, 1), "print", "has RGB colour (the image"),
     (weasyprint_ad, {"style": "background: device-cmyk(1 1 1 1); color: device-cmyk(0 0 0 1)"},
      (1, 1), "print",
-     "reaches 400% total ink (C+M+Y+K), first 0 mm from its left and 0 mm from its top; "
-     "the edition's print limit is 240%"),
+     ("reaches 400% total ink (C+M+Y+K), first 0 mm from its left and 0 mm from its top; "
+      "the print limit is 240%")),
+    (type3_font_ad, {}, (1, 1), "print", "uses the Type 3 font Box, which the prepress check"),
     (lambda path, size: path.write_bytes(b"%PDF-1.7 not really"), {}, (1, 1), "proof",
      "is not a readable PDF"),
 ])
@@ -196,6 +224,19 @@ def test_a_pdf_ad_that_cannot_go_on_the_page_is_an_error_at_the_ad_line(
     assert main(["build", *print_option, str(folder), "-o", str(tmp_path / "out")]) == 1
     if output == "print":   # RGB and ink are the plate's concern: the proof takes them
         assert main(["check", str(folder)]) == 0
+
+
+def test_a_transparent_pdf_ad_is_refused_for_pdf_x_1a_and_taken_for_pdf_x_4(tmp_path, fonts):
+    folder = ad_edition(tmp_path, transparent_ad)
+    edition = parse_edition(folder)
+    findings, _ = check_page(edition, edition.pages[0], fonts, printing=edition.printing)
+    assert not [f for f in findings if f.severity == "error"]   # PDF/X-4 takes it
+    settings = edition.printing.__class__(standard="pdf/x-1a", min_ppi=50)
+    findings, placed = check_page(edition, edition.pages[0], fonts, printing=settings)
+    (error,) = [f for f in findings if f.severity == "error"]
+    assert placed is None and "has transparency (the graphics state Half of the page)" \
+        in error.message
+    assert "which PDF/X-1a forbids" in error.message and "PDF/X-4" in error.fix
 
 
 def test_a_pdf_ad_of_the_wrong_size_says_both_sizes_in_mm(tmp_path, fonts):
