@@ -21,25 +21,26 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-import pypdf
-
-from . import __version__, cache, overlay, preflight
+from . import __version__, cache
 from .errors import PaibanError
-from .changes import change_proof
 from .files import (publish, recover, remove_leftovers, stage_removals, staged,
                     write_atomically)
-from .fit import fit_page
-from .news import ad_findings, fit_news, located
-from .news import findings as news_findings
-from .printing import finish as printing_finish
-from .render import pdf_metadata, render
 
 LOCK_FILE = ".build.lock"
+
+
+def import_stages():
+    """Import the stages that check, fit and render a page. A build imports them
+    only when a page is not cached (WeasyPrint, fonttools, pypdf… take most of a
+    second to import, and a build where nothing changed needs none of them), and
+    before it forks its workers, which then share them."""
+    from . import changes, fit, news, overlay, preflight, printing, render  # noqa: F401
 
 
 def pdf_bytes(document, edition, page=None, **options):
     """PDF bytes with dates and identifier fixed by the content: same input, same bytes.
     ``options`` go to WeasyPrint's write_pdf (PDF variant, attachments…)."""
+    from .render import pdf_metadata
     stamp, title = pdf_metadata(edition, page)
     document.metadata.title = title
     document.metadata.created = document.metadata.modified = stamp
@@ -50,6 +51,7 @@ def pdf_bytes(document, edition, page=None, **options):
 
 def embedded_fonts(data):
     """Base font names of a PDF's fonts, and whether each is embedded."""
+    import pypdf
     fonts = {}
     for page in pypdf.PdfReader(io.BytesIO(data)).pages:
         resources = page.get("/Resources") or {}
@@ -66,6 +68,7 @@ def embedded_fonts(data):
 
 def foreign_fonts(embedded, page):
     """A face the lock does not name in the PDF is a silent fallback: an error."""
+    from . import preflight
     return [preflight.Finding("error", str(page.path), 0,
                               f"the PDF embeds {name.lstrip('/')}, which is not a locked face",
                               "a face of the lock failed to load; run `paiban fonts`")
@@ -76,6 +79,10 @@ def check_page(edition, page, fonts, strict=False, printing=None):
     """Preflight one page: findings and the placed page (None if it cannot be fitted).
     The photos' resolution at their placed size is checked against the edition's
     print settings: errors for print (``printing``), warnings on a proof."""
+    from . import preflight
+    from .fit import fit_page
+    from .news import ad_findings, fit_news, located
+    from .news import findings as news_findings
     findings = preflight.coverage(page, fonts, edition.house) + preflight.images(
         page, strict, printing is not None)
     if page.layout == "news":
@@ -190,7 +197,11 @@ def build_locked(edition, fonts, target, strict, jobs, progress, printing, lock)
         path = target / f"{edition.slug}.pdf"
         pdfs = [staged(target, Path(e["pdf"])) if not e["cached"] else e["pdf"]
                 for e in report["pages"]]
-        write_atomically(staged(target, path), edition_pdf(edition, pdfs))
+        key = cache.edition_key(edition, pdfs)
+        if not cache.current_edition_pdf(target, path, key):
+            write_atomically(staged(target, path), edition_pdf(edition, pdfs))
+            cache.remember_edition(staged(target, cache.edition_record_path(target)), key,
+                                   staged(target, path))
         report["edition_pdf"] = str(path)
     write_atomically(staged(target, target / "build.json"),
                      json.dumps(report, ensure_ascii=False, indent=2).encode())
@@ -204,6 +215,7 @@ def render_pages(edition, fonts, target, strict, pages, jobs, printing, lock):
         for page, key in pages:
             yield page, key, build_page(edition, page, fonts, target, strict, printing)
         return
+    import_stages()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(min(jobs, len(pages)), mp_context=context,
                                initializer=start_worker, initargs=(fonts, lock, os.getpid()))
@@ -242,6 +254,10 @@ def build_page_in_worker(edition, page, target, strict, printing):
 
 def build_page(edition, page, fonts, target, strict, printing=None):
     """Preflight, fit, render and stage one page; returns its report entry."""
+    from . import overlay, preflight
+    from .changes import change_proof
+    from .printing import finish as printing_finish
+    from .render import render
     started = time.perf_counter()
     findings, placed = check_page(edition, page, fonts, strict, printing)
     entry = {"page": page.number, "source": str(page.path), "pdf": None,
@@ -286,6 +302,8 @@ def build_page(edition, page, fonts, target, strict, printing=None):
 
 def edition_pdf(edition, page_pdfs):
     """The edition as one PDF, assembled from the page PDFs (not rendered again)."""
+    import pypdf
+    from .render import pdf_metadata
     writer = pypdf.PdfWriter()
     for path in page_pdfs:
         writer.append(path)

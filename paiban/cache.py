@@ -70,3 +70,32 @@ def remember(path, key, entry, pdf_file):
     if entry["pdf"]:
         record = {"key": key, "entry": entry, "pdf_sha256": sha256_of(pdf_file)}
         write_atomically(path, json.dumps(record, ensure_ascii=False, indent=1).encode())
+
+
+def edition_key(edition, page_pdfs):
+    """What the edition PDF is made from: the page PDFs' bytes, the edition file (its
+    title and dates), paiban's files and the pypdf that assembles it."""
+    digest = hashlib.sha256(f"{code_digest()} pypdf {importlib.metadata.version('pypdf')}"
+                            .encode() + (edition.path / "edition.yaml").read_bytes())
+    for path in page_pdfs:
+        digest.update(sha256_of(path).encode())
+    return digest.hexdigest()
+
+
+def edition_record_path(target):
+    return target / ".cache" / "edition-pdf.key"  # not <page>.json: no page's record
+
+
+def current_edition_pdf(target, pdf, key):
+    """Whether ``pdf`` is still the edition PDF that the inputs of ``key`` made: a
+    build where no page changed need not assemble it again."""
+    try:
+        record = json.loads(edition_record_path(target).read_text(encoding="utf-8"))
+        return record["key"] == key and sha256_of(pdf) == record["pdf_sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def remember_edition(path, key, pdf_file):
+    """Write the record of the edition PDF ``pdf_file`` made from ``key`` to ``path``."""
+    write_atomically(path, json.dumps({"key": key, "pdf_sha256": sha256_of(pdf_file)}).encode())

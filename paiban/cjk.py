@@ -29,8 +29,6 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-import pyphen
-
 from .chars import (CLOSING, FULLWIDTH_PUNCT, INSEPARABLE, LATIN_RUN, LEVELS, NOT_AT_END,
                     NOT_AT_START, OPENING, PAUSE, SENTENCE_END, is_han)
 
@@ -51,7 +49,6 @@ TOLERANCE = 1e-6
 # Hyphenation: English patterns, on words of at least HYPHENATE_MIN letters, all ASCII
 # and not all capitals ("Harf-Buzz", never "PDF"); two letters at least before the
 # hyphen, three after it.
-HYPHENATOR = pyphen.Pyphen(lang="en_US", left=2, right=3)
 HYPHENATE_MIN = 6
 HYPHEN = "-"
 
@@ -206,6 +203,14 @@ def camel_cuts(word):
     return [match.start() for match in re.finditer(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2})", word)]
 
 
+@functools.cache
+def hyphenator():
+    """The patterns, read when a page first sets a Latin word: reading them takes
+    longer than a build whose pages are all cached."""
+    import pyphen
+    return pyphen.Pyphen(lang="en_US", left=2, right=3)
+
+
 @functools.lru_cache(maxsize=8192)
 def word_pieces(run):
     """A Latin run cut where a line may break inside it: after a hard hyphen between
@@ -214,7 +219,7 @@ def word_pieces(run):
     pieces = []
     for part in re.split(r"(?<=[A-Za-z]{3}-)(?=[A-Za-z]{3})", run):
         word = part.rstrip(HYPHEN)
-        cuts = sorted(set(HYPHENATOR.positions(word)) | set(camel_cuts(word))) \
+        cuts = sorted(set(hyphenator().positions(word)) | set(camel_cuts(word))) \
             if hyphenatable(word) else []
         pieces += [part[start:end] for start, end
                    in zip([0] + cuts, cuts + [len(part)])]

@@ -20,9 +20,6 @@ from functools import cached_property
 from itertools import groupby
 from pathlib import Path
 
-import uharfbuzz
-from fontTools.ttLib import TTFont
-
 from .chars import is_dash_or_ellipsis
 from .errors import PaibanError
 from .files import sha256_of, write_atomically
@@ -86,6 +83,7 @@ class Face:
 
     @cached_property
     def shaper(self):
+        import uharfbuzz  # here, not on import: a build of cached pages measures nothing
         return uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(self.path))))
 
     @cached_property
@@ -108,6 +106,7 @@ class Face:
         kerning and ligatures off, full-width forms for dashes and ellipses (see
         :data:`SHAPING`)."""
         if text not in self.shaped:
+            import uharfbuzz
             buffer = uharfbuzz.Buffer()
             buffer.add_str(text)
             buffer.guess_segment_properties()
@@ -209,6 +208,7 @@ def extract(role):
             f"locked {role.sha256[:12]}…)", LOCK,
             fix=f"install the locked version: {role.install_hint()}, or update the lock "
                 "knowing that archived editions will then rebuild differently")
+    from fontTools.ttLib import TTFont
     face = io.BytesIO()
     # The head table keeps the font's own dates: the face, its subsets and so every
     # PDF are the same bytes whenever and wherever the cache is made.
@@ -316,6 +316,7 @@ def subset_face(face, characters):
                          ).hexdigest()[:16]
     target = cache_dir() / "subsets" / f"{face.role.sha256[:16]}-{face.role.index}-{key}.otf"
     if not target.is_file():
+        import uharfbuzz
         request = uharfbuzz.SubsetInput()
         for code in codes:
             request.unicode_set.add(code)

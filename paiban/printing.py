@@ -13,11 +13,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypdf
-from PIL import Image, ImageCms, ImageMath
-
-from . import photos
 from .files import write_atomically
+
+# Pillow and pypdf are imported by the functions that convert and finish: an
+# edition's print settings are read by every build, which may render nothing.
 
 DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # libgs-common
 STANDARDS = {"pdf/x-4": "PDF/X-4", "pdf/x-1a": "PDF/X-1a:2003"}
@@ -67,6 +66,7 @@ def profile_problem(path):
     """Why a file cannot be the output intent's profile, or None. PDF/X needs an ICC
     output profile for CMYK; WeasyPrint silently drops any other, and a truncated one
     opens but converts nothing, so LittleCMS must build a transform into it."""
+    from PIL import ImageCms
     try:
         profile = ImageCms.getOpenProfile(str(path))
     except (ImageCms.PyCMSError, OSError):
@@ -98,6 +98,9 @@ def cmyk_image(data, settings, cache):
     (:func:`paiban.photos.upright`); grey photos stay grey, CMYK ones keep their
     separation. (JPEG because WeasyPrint passes JPEG through as is and re-encodes
     anything else as PNG, which has no CMYK.)"""
+    from PIL import Image, ImageCms
+
+    from . import photos
     key = hashlib.sha256(data + settings.profile.read_bytes() + str(settings.max_ink).encode()
                          + photos.CODE + CODE).hexdigest()[:24]
     target = cache / f"{key}.jpg"
@@ -129,6 +132,7 @@ def ink_limited_jpeg(image, max_ink):
     raises the limited pixels by a few per cent, by how much depends on the picture
     (real photographs: up to 12%, past a fixed headroom), so the encoded file is
     measured and the limit lowered by what it exceeds until it holds."""
+    from PIL import Image
     limit = max_ink - JPEG_HEADROOM
     for _ in range(INK_TRIES):
         data = jpeg(limit_ink(image, limit))
@@ -143,6 +147,7 @@ def ink_limited_jpeg(image, max_ink):
 def limit_ink(image, max_ink):
     """Scale cyan, magenta and yellow down where C+M+Y+K exceeds ``max_ink`` %,
     keeping black (the detail of a newspaper photo is in its K)."""
+    from PIL import Image, ImageMath
     c, m, y, k = image.split()
     limit = max_ink * 255 / 100
     factor = ImageMath.lambda_eval(
@@ -155,6 +160,7 @@ def limit_ink(image, max_ink):
 
 def total_ink(image):
     """Maximum C+M+Y+K of a CMYK image, in %."""
+    from PIL import ImageMath
     total = ImageMath.lambda_eval(lambda e: e["c"] + e["m"] + e["y"] + e["k"],
                                   **dict(zip("cmyk", image.split())))
     return round(total.getextrema()[1] * 100 / 255)
@@ -170,6 +176,7 @@ def finish(data, settings, identity):
     data = re.sub(TRAILER_ID, lambda m: m.group(1) + content.encode() + m.group(3), data)
     if not settings.marks:
         return data
+    import pypdf
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
     bleed = settings.bleed_mm * MM
     for page in writer.pages:

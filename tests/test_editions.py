@@ -1,7 +1,11 @@
 """Issue 5, regenerating: cache, parallel pages, determinism, change report, watch."""
 
+import json
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -11,7 +15,7 @@ from paiban.build import build_edition
 from paiban.source import parse_edition
 from paiban.watch import watch
 
-from conftest import write_edition
+from conftest import ROOT, write_edition
 
 
 @pytest.fixture
@@ -99,3 +103,37 @@ def test_watch_rebuilds_the_saved_page(edition, fonts, tmp_path):
     assert any(line.startswith("changed: p01.md") for line in lines)
     assert any(line.startswith("page 1: ok") for line in lines)
     assert not any(line.startswith(("page 2", "page 3")) for line in lines[3:])
+
+
+RENDERING = ("weasyprint", "fontTools", "uharfbuzz", "pypdf", "pypdfium2", "pyphen", "PIL")
+
+
+def test_a_build_where_nothing_changed_loads_no_renderer_and_keeps_the_edition_pdf(
+        edition, tmp_path):
+    probe = ("import sys; from paiban.cli import main; "
+             f"status = main(['build', {str(edition)!r}, '-o', {str(tmp_path / 'out')!r}]); "
+             f"print(status, [m for m in {RENDERING!r} if m in sys.modules])")
+
+    def build_in_a_new_process():
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True,
+                                text=True, cwd=ROOT, timeout=120)
+        report = json.loads((tmp_path / "out" / edition.name / "build.json").read_text())
+        return result.stdout.splitlines()[-1], report, Path(report["edition_pdf"]).stat()
+
+    loaded, report, made = build_in_a_new_process()
+    assert loaded == f"0 {list(RENDERING)}" and not any(p["cached"] for p in report["pages"])
+    loaded, report, kept = build_in_a_new_process()
+    assert loaded == "0 []" and all(page["cached"] for page in report["pages"])
+    assert (kept.st_ino, kept.st_mtime_ns) == (made.st_ino, made.st_mtime_ns)
+
+
+def test_a_damaged_edition_pdf_is_assembled_again(edition, fonts, tmp_path):
+    first = build(edition, fonts, tmp_path / "out")
+    before = open(first["edition_pdf"], "rb").read()
+    with open(first["edition_pdf"], "r+b") as pdf:
+        pdf.seek(100)
+        pdf.write(b"X")
+    again = build(edition, fonts, tmp_path / "out")
+    assert all(p["cached"] for p in again["pages"])
+    assert open(again["edition_pdf"], "rb").read() == before
+

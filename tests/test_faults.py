@@ -16,7 +16,7 @@ import pypdf
 import pytest
 from PIL import Image
 
-from paiban import build, environment, files, watch
+from paiban import build, environment, files, fit, watch
 from paiban.build import build_edition
 from paiban.cli import main
 from paiban.errors import PaibanError
@@ -280,7 +280,7 @@ def test_a_bug_in_paiban_is_one_line_and_a_log(tmp_path, monkeypatch, capsys):
 
     def bug(*args, **kwargs):
         return 1 / 0
-    monkeypatch.setattr(build, "fit_page", bug)
+    monkeypatch.setattr(fit, "fit_page", bug)
     assert main(["build", str(folder), "-o", str(tmp_path / "out"), "-j", "1"]) == 3
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "internal error" in err and no_traceback(err)
