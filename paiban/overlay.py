@@ -36,7 +36,7 @@ def place(data, placements):
     if not placements:
         return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        placements = [Art._make(art) for art in placements]
+        placements = [Art(*art) for art in placements]
         for number in sorted({art.page for art in placements}):  # keep art out of
             page = pdf.pages[number]                             # the page's state
             page.contents_add(b"q\n", prepend=True)

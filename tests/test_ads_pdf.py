@@ -267,6 +267,8 @@ def test_art_pages_are_placed_in_boxes_on_chosen_pages_fitted_and_centred(tmp_pa
     assert overlay.place(page, [(art, 1, box, 1)]) == data and overlay.place(page, []) == page
     document = pymupdf.open(stream=data)
     assert not document[0].search_for("MASTHEAD") and not document[1].search_for("FIRST")
+    first = pymupdf.open(stream=overlay.place(page, [(art, 0, box)]))   # page 0 by default
+    assert first[0].search_for("FIRST") and not first[1].search_for("FIRST")
     (text,) = document[1].search_for("MASTHEAD")
     ground = next(d["rect"] for d in document[1].get_drawings() if d.get("fill"))
     assert tuple(ground) == pytest.approx((200, 50, 400, 150), abs=0.01)
