@@ -28,8 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from paiban.house import DEFAULT_HOUSE, load_house
-from paiban.makeup import BRIEFS, ROLES, Article, CopyModel, Photo, Reserved, make_up
-from paiban.makeup.model import OWN_RATIO, PHOTO_PREFERRED
+from paiban.makeup import BRIEFS, ROLES, Article, CopyModel, Photo, Reserved, Style, make_up
 from paiban.makeup.module import Measure
 
 SEED = 20260101
@@ -43,18 +42,19 @@ def nominal_width(role, columns):
     return max(1, columns // 2 if role == ROLES[1] else columns // 4)
 
 
-def nominal_area(geometry, role, headline, photos, body_lines):
+def nominal_area(geometry, style, role, headline, photos, body_lines):
     """Line slots of an article at a desk's nominal width: the headline at the largest
     size of its band that keeps to its rank's lines, measured as the makeup measures
     it (a long headline at a narrow width breaks into more lines), photos at their
     own shape's preferred depth across half the module, the body."""
     width = nominal_width(role, geometry.columns)
     article = Article("nominal", role, lambda chars: body_lines, headline)
-    head = Measure(article, geometry).headlines(width)[0][2]
+    head = Measure(article, geometry, style).headlines(width)[0][2]
     area = width * head + body_lines
     if photos:
         span = max(len(photos), math.ceil(width / 2))
-        shapes = [min(max(photo.aspect or PHOTO_PREFERRED, OWN_RATIO[0]), OWN_RATIO[1])
+        low, high = style.own_ratio
+        shapes = [min(max(photo.aspect or style.photo_preferred, low), high)
                   for photo in photos]
         frame = geometry.span(0, span)[1] * sum(shapes) / len(shapes) / geometry.pitch
         area += span * (round(frame) + max(photo.caption_lines for photo in photos))
@@ -73,7 +73,7 @@ def paragraphs(rng, lines, chars):
     return tuple(lengths)
 
 
-def generate(rng, geometry, reserved=0):
+def generate(rng, geometry, style, reserved=0):
     """A page: its articles (in shuffled order) and the share of the page's free
     line slots (all but ``reserved``) they fill."""
     count = rng.randint(3, 10)
@@ -92,7 +92,7 @@ def generate(rng, geometry, reserved=0):
             "题" * rng.randint(8, 16) for _ in range(rng.randint(1, 2)))
         weight = {0: 5, 1: 3}.get(n, 2) if role != BRIEFS else 2
         drafts.append((f"a{n}", role, headline, photos, weight))
-    fixed = sum(nominal_area(geometry, role, headline, photos, 0)
+    fixed = sum(nominal_area(geometry, style, role, headline, photos, 0)
                 for _, role, headline, photos, _ in drafts)
     weights = sum(draft[-1] for draft in drafts)
     articles = []
@@ -100,7 +100,7 @@ def generate(rng, geometry, reserved=0):
         lines = max(4, round((target - fixed) * weight / weights))
         copy = CopyModel(paragraphs(rng, lines, geometry.column_chars))
         articles.append(Article(ident, role, copy, headline, photos))
-    held = sum(nominal_area(geometry, a.role, a.headline, a.photos,
+    held = sum(nominal_area(geometry, style, a.role, a.headline, a.photos,
                             a.lines_at(geometry.column_chars)) for a in articles)
     rng.shuffle(articles)
     return articles, held / free
@@ -178,15 +178,16 @@ def main():
     parser.add_argument("--ad", metavar="COLUMNSxLINES",
                         help="an ad stack at the bottom right, e.g. 3x24 (copy fills the rest)")
     args = parser.parse_args()
-    geometry = load_house(DEFAULT_HOUSE).geometry(args.paper)
+    house = load_house(DEFAULT_HOUSE)
+    geometry, style = house.geometry(args.paper), Style.of(house, args.paper)
     reserved = [Reserved(*map(int, args.ad.split("x")))] if args.ad else []
     area = sum(slot.columns * slot.lines for slot in reserved)
     rng = random.Random(SEED)
-    pages = [generate(rng, geometry, area) for _ in range(args.pages)]
+    pages = [generate(rng, geometry, style, area) for _ in range(args.pages)]
     blanks, times, tombs, overset, fills = [], [], 0, 0, []
     for n, (articles, fill) in enumerate(pages):
         started = time.perf_counter()
-        layout = make_up(geometry, articles, reserved)
+        layout = make_up(geometry, articles, reserved, style=style)
         times.append(time.perf_counter() - started)
         blanks.append(layout.blank_fraction)
         tombs += len(layout.tombstones)

@@ -162,6 +162,61 @@ class Photos:
 
 
 @dataclass(frozen=True)
+class Band:
+    """A news story's headline at one rank (头条, 二条 …): the sizes the makeup may
+    give it, the most lines it may break into, its colour."""
+    sizes: tuple[float, ...]    # pt, largest first
+    lines: int = 3
+    colour: str | None = None   # a name under colours; none: the headline style's
+
+    def __post_init__(self):
+        if not self.sizes or list(self.sizes) != sorted(self.sizes, reverse=True):
+            raise FieldError(("sizes",), "sizes: one or more sizes, largest first")
+        for size in self.sizes:
+            within("sizes", size, 8, 200)
+        within("lines", self.lines, 1, 6)
+
+
+def default_bands():
+    return {"头条": Band((48, 42, 36), 2), "二条": Band((26, 24)), "三条": Band((22, 18)),
+            "四条": Band((18, 16))}
+
+
+@dataclass(frozen=True)
+class News:
+    """News pages' makeup (paiban.makeup): a headline band per rank, so that headline
+    size falls with priority (the last rank's band serves every rank after it); a
+    paper size may have bands of its own (a tabloid's are smaller)."""
+    bands: dict[str, Band] = dataclasses.field(default_factory=default_bands)
+    paper_bands: dict[str, dict[str, Band]] = dataclasses.field(default_factory=dict)
+    briefs_head: float = 14.0       # pt: the briefs box's label (四号), not a headline
+    headline_leading: float = 1.2   # headline line height / size
+    headline_measure: float = 0.9   # share of the module's width a headline line may take
+    photo_preferred: float = 0.65   # frame height / width of a photo without a shape
+    min_column_lines: int = 3       # a text column is empty or at least this deep
+
+    def __post_init__(self):
+        from .makeup.model import ROLES
+        for keys, bands in [(("bands",), self.bands)] + [
+                (("paper_bands", paper), bands) for paper, bands in self.paper_bands.items()]:
+            if list(bands) != list(ROLES[:len(bands)]) or not bands:
+                raise FieldError(keys, f"bands by rank, in order from 头条: "
+                                 f"{', '.join(ROLES[:4])} … (not {', '.join(bands)})")
+            tops = [band.sizes[0] for band in bands.values()]
+            if tops != sorted(tops, reverse=True):
+                raise FieldError(keys, "headline sizes fall with rank: each band's largest "
+                                 "size is at most the rank before's")
+        within("briefs_head", self.briefs_head, 6, 72)
+        within("headline_leading", self.headline_leading, 1.0, 2.0)
+        within("headline_measure", self.headline_measure, 0.5, 1.0)
+        within("photo_preferred", self.photo_preferred, 0.2, 2.0)
+        within("min_column_lines", self.min_column_lines, 1, 10)
+
+    def bands_for(self, paper_size):
+        return self.paper_bands.get(paper_size, self.bands)
+
+
+@dataclass(frozen=True)
 class RunningHead:
     """The running head (报眉): wording with {paper}, {date}, {issue}, {page}, {title}."""
     issue: str = "{date}　第{issue}期"
@@ -186,6 +241,7 @@ class HouseStyle:
     headline: Headline = Headline()
     lead: Lead = Lead()
     photos: Photos = Photos()
+    news: News = News()
     running_head: RunningHead = RunningHead()
     stylesheet: str | None = None   # a CSS file beside the style: the paper's own furniture
     path: Path | None = None
@@ -209,6 +265,12 @@ class HouseStyle:
                 raise FieldError(("text_styles", name, "colour"),
                                  f"text style {name}: colour {style.colour!r} is not under "
                                  f"colours ({', '.join(self.colours)})")
+        for paper, bands in [(None, self.news.bands)] + list(self.news.paper_bands.items()):
+            for rank, band in bands.items():
+                if band.colour is not None and band.colour not in self.colours:
+                    keys = ("news", "bands") if paper is None else ("news", "paper_bands", paper)
+                    raise FieldError(keys + (rank, "colour"), f"band {rank}: colour "
+                                     f"{band.colour!r} is not under colours")
         if self.stylesheet is not None and (
                 "/" in self.stylesheet or not self.stylesheet.endswith(".css")
                 or not (HOUSES / self.stylesheet).is_file()):

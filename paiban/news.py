@@ -28,7 +28,7 @@ from .fit import (
     running_head,
 )
 from .geometry import Geometry
-from .makeup.model import BRIEFS, HEADLINE_LEADING, HEADLINE_MEASURE
+from .makeup.model import BRIEFS, Style
 from .preflight import Finding, image_problem, upright_size
 from .printing import PrintSettings
 
@@ -165,7 +165,7 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
              min_ppi=PrintSettings.min_ppi, paper=""):
     """Make up ``page``'s stories and set each in its module: the placed page, with
     ``articles`` and ``blank_fraction`` for build.json."""
-    geometry = house.geometry(paper_size)
+    geometry, style = house.geometry(paper_size), Style.of(house, paper_size)
     composer = Composer(fonts, house, geometry, rules)
     below = Below(**{name: getattr(geometry, name) for name in Geometry.__dataclass_fields__},
                   skip=HEAD_LINES)
@@ -178,7 +178,7 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
     try:
         layout = makeup.make_up(below, [makeup_article(composer, story, copies[story.id],
                                                        min_ppi) for story in page.stories],
-                                reserved=reserved)
+                                reserved=reserved, style=style)
     except PaibanError as error:   # the makeup knows ids, not files: name the plan's line
         line = next((story.line for story in page.stories if repr(story.id) in error.message),
                     page.ad.line if page.ad and "reserved" in error.message else None)
@@ -186,7 +186,7 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
     articles = []
     for story in page.stories:
         placement = layout.placement(story.id)
-        left = set_module(composer, story, copies[story.id], placement, frames)
+        left = set_module(composer, style, story, copies[story.id], placement, frames)
         entry = {"id": story.id, "role": story.role,
                  "headline": "".join(text.text for text in story.article.headline),
                  "source": f"{story.path}:{story.article.headline[0].line}",
@@ -230,7 +230,7 @@ def headline_breaks(texts, per_line):
     return pieces
 
 
-def set_module(composer, story, copy, placement, frames):
+def set_module(composer, style, story, copy, placement, frames):
     """The frames of one module; returns the body lines that do not fit (overset)."""
     geometry, pitch = composer.geometry, composer.geometry.pitch
     x, y, width, height = grid_box(geometry, placement.box)
@@ -245,9 +245,9 @@ def set_module(composer, story, copy, placement, frames):
         frames.append(Frame(kind, x, head_y, width, lines * pitch, text=text.text,
                             source_line=text.line))
         head_y += lines * pitch
-    per_line = max(1, math.floor(width * HEADLINE_MEASURE / size))
+    per_line = max(1, math.floor(width * style.headline_measure / size))
     pieces = headline_breaks(article.headline, per_line)
-    line_height = size * HEADLINE_LEADING
+    line_height = size * style.headline_leading
     block = math.ceil(len(pieces) * line_height / pitch) * pitch
     top = head_y + (block - len(pieces) * line_height) / 2
     for n, (text, line) in enumerate(pieces):

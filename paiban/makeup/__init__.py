@@ -38,6 +38,7 @@ from .model import (
     Photo,
     Placement,
     Reserved,
+    Style,
     rank,
 )
 from .solve import (
@@ -66,32 +67,42 @@ __all__ = [
     "Photo",
     "Placement",
     "Reserved",
+    "Style",
     "make_up",
 ]
 
 
-def make_up(geometry, articles, reserved=(), previous=None, locked=False):
+def make_up(geometry, articles, reserved=(), previous=None, locked=False, style=None):
     """The layout of ``articles`` on ``geometry``'s grid around ``reserved`` slots.
-    ``previous``: a Layout (or {id: box}) the desk accepted; ``locked``: keep it."""
+    ``previous``: a Layout (or {id: box}) the desk accepted; ``locked``: keep it.
+    ``style``: the house's :class:`Style` for this paper size (by default the sample
+    daily's)."""
+    if style is None:
+        from ..house import DEFAULT_HOUSE, load_house
+        style = Style.of(load_house(DEFAULT_HOUSE), geometry.name)
     columns, lines = geometry.columns, geometry.lines
     check(articles, reserved, columns, lines)
     slots = [(slot.label, slot.rectangle(columns, lines)) for slot in reserved]
     if previous is not None:
-        kept = kept_layout(geometry, articles, slots, previous, locked)
+        kept = kept_layout(geometry, style, articles, slots, previous, locked)
         if kept:
             return kept
     obstacles = [box for _, box in slots] + [a.pin for a in articles if a.pin]
-    pinned = {a.id: placement(geometry, a, fixed_option(a, geometry, *a.pin[2:]), a.pin)
+    pinned = {a.id: placement(geometry, style, a, fixed_option(a, geometry, style, *a.pin[2:]),
+                              a.pin)
               for a in articles if a.pin}
     free = [a for a in articles if not a.pin]
     ways = free_regions((0, 0, columns, lines), obstacles)
     best, solved, steps = None, {}, 0
-    for under, over, more in PASSES:   # each only while the page still has a fault
+    for under, over, more, small in PASSES:   # each only while the page still has a fault
         if best and (over or best[0] < TOMBSTONE):
             break   # overset only when nothing else fits
-        if (under, over) not in solved:   # a pass that only bends the order reuses them
-            solved[under, over] = [leaf_options(geometry, a, under, over) for a in free], {}
-        leaves, memo = solved[under, over]
+        if (under, over, small) not in solved:   # a pass that only bends the order reuses them
+            base = solved.get((under, over, False), [None] * len(free))[0] if small else None
+            solved[under, over, small] = [
+                leaf_options(geometry, style, a, under, over, small, base and base[n])
+                for n, a in enumerate(free)], {}
+        leaves, memo = solved[under, over, small]
         for order, inversions in orders(free, more):
             if best and best[0] < TOMBSTONE and steps >= STEPS:
                 break   # a page without faults, and the work budget spent
@@ -101,13 +112,13 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False):
                 result = fill_regions(solver, way, len(free))
                 if result is None:
                     continue
-                placed, empty, bumped = assemble(geometry, free, pinned, way, result[1])
+                placed, empty, bumped = assemble(geometry, style, free, pinned, way, result[1])
                 cost = result[0] + INVERSION * inversions + TOMBSTONE * len(bumped)
                 if bumped and under and not over:   # those regions started lower
                     lower = staggered(way, bumped)
                     again = fill_regions(solver, lower, len(free)) if lower != way else None
                     if again:
-                        placed_lower, empty_lower, still = assemble(geometry, free, pinned,
+                        placed_lower, empty_lower, still = assemble(geometry, style, free, pinned,
                                                                     lower, again[1])
                         lower_cost = again[0] + INVERSION * inversions \
                             + TOMBSTONE * len(still) + STAGGER * (len(lower) - len(way))
@@ -124,7 +135,7 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False):
     return layout(articles, placed, slots, columns, lines, empty)
 
 
-def assemble(geometry, free, pinned, way, runs):
+def assemble(geometry, style, free, pinned, way, runs):
     """The placements of a solution, the blank of its empty regions, and the
     tombstones between modules of different regions, as (region of the right-hand
     module, or -1 when pinned; ids): those within one region are priced by the
@@ -138,7 +149,7 @@ def assemble(geometry, free, pinned, way, runs):
             if option is None:
                 empty += box[2] * box[3]
                 continue
-            placed[free[index].id] = placement(geometry, free[index], option, box)
+            placed[free[index].id] = placement(geometry, style, free[index], option, box)
             region_of[free[index].id] = number
     bumped = [(region_of[b], a, b) for a, b in tombstones(list(placed.values()))
               if region_of[a] != region_of[b] or region_of[a] == -1]
@@ -212,7 +223,7 @@ def layout(articles, placed, slots, columns, lines, empty=0):
                   empty + sum(p.blank_slots for p in placements))
 
 
-def kept_layout(geometry, articles, slots, previous, locked):
+def kept_layout(geometry, style, articles, slots, previous, locked):
     """The previous boxes with each article set again inside its own: when every
     article still fits (or the page is locked), else None."""
     boxes = previous if isinstance(previous, dict) else \
@@ -222,7 +233,8 @@ def kept_layout(geometry, articles, slots, previous, locked):
             raise PaibanError("the page is locked but its articles changed",
                               fix="unlock the page to make it up again")
         return None
-    placed = {a.id: placement(geometry, a, fixed_option(a, geometry, *boxes[a.id][2:]),
+    placed = {a.id: placement(geometry, style, a,
+                              fixed_option(a, geometry, style, *boxes[a.id][2:]),
                               tuple(boxes[a.id])) for a in articles}
     if locked or not any(p.overset_lines for p in placed.values()):
         return layout(articles, placed, slots, geometry.columns, geometry.lines)

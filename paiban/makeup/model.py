@@ -15,22 +15,6 @@ BRIEFS = "简讯"
 CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
 ROLES = ("头条", "二条", "三条", "四条", "五条", "六条", "七条", "八条", "九条", "十条")
 
-# Headline sizes (pt) each rank may take, largest first: 号 sizes inside its band, so
-# that headline size falls with priority and the lead's is the largest on the page.
-# Data-ready constants: the house style will carry them.
-HEADLINE_SIZES = ((48, 42, 36),   # 头条: 初号 … 小初
-                  (26, 24),       # 二条: 一号, 小一
-                  (22, 18),       # 三条: 二号, 小二
-                  (18, 16))       # 四条 and after: 小二, 三号
-BRIEFS_HEAD = 14.0                # the label of the briefs box (四号), not a headline
-HEADLINE_LEADING = 1.2            # headline line height / size
-HEADLINE_MEASURE = 0.9            # share of the module width a headline line may take
-HEADLINE_LINES = (2, 3, 3, 3)     # most lines a headline may break into, per rank
-PHOTO_RATIO = (0.5, 0.8)          # frame height / width, widened to a photo's own shape
-OWN_RATIO = (1 / 3, 1.5)          # the furthest that widening goes
-PHOTO_PREFERRED = 0.65            # frame height / width of a photo without a shape
-MIN_COLUMN_LINES = 3              # a text column is empty or at least this deep
-
 
 def rank(role):
     """0 for 头条, 1 for 二条 …; briefs after every story."""
@@ -41,14 +25,39 @@ def rank(role):
     return ROLES.index(role)
 
 
-def headline_sizes(role):
-    if role == BRIEFS:
-        return (BRIEFS_HEAD,)
-    return HEADLINE_SIZES[min(rank(role), len(HEADLINE_SIZES) - 1)]
+@dataclass(frozen=True)
+class Style:
+    """The house style's numbers the makeup chooses from, for one paper size (its
+    ``news:`` and ``photos:`` sections, :class:`paiban.house.News`): headline sizes
+    (pt, largest first) and most lines per rank, the last rank's for every rank
+    after; photo frame shapes (height / width); the shallowest text column."""
+    headline_sizes: tuple[tuple[float, ...], ...]
+    headline_lines: tuple[int, ...]
+    briefs_head: float
+    headline_leading: float
+    headline_measure: float
+    photo_ratio: tuple[float, float]     # preferred, widened to a photo's own shape
+    own_ratio: tuple[float, float]       # the furthest that widening goes
+    photo_preferred: float               # a photo without a shape
+    min_column_lines: int
 
+    @classmethod
+    def of(cls, house, paper_size):
+        news, bands = house.news, house.news.bands_for(paper_size).values()
+        return cls(tuple(band.sizes for band in bands), tuple(band.lines for band in bands),
+                   news.briefs_head, news.headline_leading, news.headline_measure,
+                   house.photos.ratio, house.photos.own_ratio, news.photo_preferred,
+                   news.min_column_lines)
 
-def headline_lines(role):
-    return 1 if role == BRIEFS else HEADLINE_LINES[min(rank(role), len(HEADLINE_LINES) - 1)]
+    def sizes(self, role):
+        if role == BRIEFS:
+            return (self.briefs_head,)
+        return self.headline_sizes[min(rank(role), len(self.headline_sizes) - 1)]
+
+    def lines(self, role):
+        if role == BRIEFS:
+            return 1
+        return self.headline_lines[min(rank(role), len(self.headline_lines) - 1)]
 
 
 @dataclass(frozen=True)

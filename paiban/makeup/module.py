@@ -16,24 +16,14 @@ fit is overset. All costs are integers, so the choice is the same on every machi
 import math
 from dataclasses import dataclass
 
-from .model import (
-    BRIEFS,
-    HEADLINE_LEADING,
-    HEADLINE_MEASURE,
-    MIN_COLUMN_LINES,
-    OWN_RATIO,
-    PHOTO_PREFERRED,
-    PHOTO_RATIO,
-    headline_lines,
-    headline_sizes,
-    rank,
-)
+from .model import BRIEFS, rank
 
 BLANK = 100         # a body-line slot without text
 PHOTO_LINE = 3      # a frame line away from the photo's preferred depth
 HEAD_STEP = 20      # a headline size step below its band's largest
 HEAD_BREAK = 15     # a headline line more than the editor's breaks
 SUBCOLUMN = 40      # a text column fewer than the module's base columns
+SMALL = 2000         # a column a photo row spans less than half its module
 OVERSET = 100000    # a line of copy that does not fit: worse than any tombstone
 WIDTH = 300         # a base column outside the rank's width range
 SHAPE = 15          # a tenth of the height/width ratio outside LONG_THIN … FLAT
@@ -59,19 +49,19 @@ class Option:
     blank: int
     overset: int
 
-    def column_lines(self, depth):
+    def column_lines(self, depth, least):
         """Lines of copy in each text column when the body is ``depth`` lines deep:
         text first in the columns beside the photo row, then under it, all ending
-        at one foot or a line above it (balanced)."""
+        at one foot or a line above it (balanced); a column takes ``least`` lines or
+        none."""
         if self.photo_spans and not self.quiet:
             beside = self.columns - sum(self.photo_spans)
             tops = [0] * beside + [self.photo_depth] * (self.columns - beside)
         else:
             tops = [0] * self.text_columns
         text = min(self.text_lines, sum(depth - top for top in tops))
-        # Short copy takes fewer columns, each MIN_COLUMN_LINES deep or more.
-        count = len(tops) if text >= len(tops) * MIN_COLUMN_LINES else \
-            max(1, text // MIN_COLUMN_LINES)
+        # Short copy takes fewer columns, each ``least`` deep or more.
+        count = len(tops) if text >= len(tops) * least else max(1, text // least)
         while sum(depth - top for top in tops[:count]) < text:
             count += 1
         foot = 0
@@ -106,9 +96,10 @@ def width_range(role, grid_columns):
 class Measure:
     """An article's measurements at one grid, each asked once."""
 
-    def __init__(self, article, geometry):
+    def __init__(self, article, geometry, style):
         self.article = article
         self.geometry = geometry
+        self.style = style
         self.lines = {}
         self.shapes = {}
         self.widths = [geometry.span(0, n)[1] for n in range(geometry.columns + 1)]
@@ -125,43 +116,49 @@ class Measure:
     def headlines(self, columns):
         """(size, lines, depth, cost) for each headline size of the band whose lines
         fit the module's measure in at most the rank's number of lines."""
-        article, geometry = self.article, self.geometry
-        measure = self.width(columns) * HEADLINE_MEASURE
+        article, geometry, style = self.article, self.geometry, self.style
+        measure = self.width(columns) * style.headline_measure
         written = article.headline or ("",)
         settings = []
-        sizes = headline_sizes(article.role)
+        sizes = style.sizes(article.role)
         for step, size in enumerate(sizes):
             per_line = max(1, math.floor(measure / size))
             lines = sum(max(1, math.ceil(len(text) / per_line)) for text in written)
-            if lines > headline_lines(article.role) and (settings or size != sizes[-1]):
+            if lines > style.lines(article.role) and (settings or size != sizes[-1]):
                 continue   # too many lines: a smaller size, or the smallest breaking on
-            depth = math.ceil(lines * size * HEADLINE_LEADING / geometry.pitch) + 1
+            depth = math.ceil(lines * size * style.headline_leading / geometry.pitch) + 1
             cost = step * HEAD_STEP + (lines - len(written)) * HEAD_BREAK
             settings.append((size, lines, depth + article.deck_lines, cost))
         return settings
 
     def text_settings(self, columns):
         """(text columns, characters each, cost): the base columns, or one fewer
-        wider columns (破栏) for a module of three or more without photos."""
+        wider columns (破栏) for a module of three or more (with photos, only under
+        a photo row across the module)."""
         geometry = self.geometry
         total = columns * geometry.column_chars + (columns - 1) * geometry.gutter_chars
         counts = [columns]
-        if columns >= 3 and not self.article.photos:
+        if columns >= 3:
             counts.append(columns - 1)
         return [(count, (total - (count - 1) * geometry.gutter_chars) // count,
                  (columns - count) * SUBCOLUMN) for count in counts]
 
-    def photo_rows(self, columns):
-        """(spans, frame lines, cost) for every photo row the module can carry: the
-        row spans half the module or more, its photos share one depth."""
+    def photo_rows(self, columns, wide=True, narrow=False):
+        """(spans, frame lines, cost) for every photo row the module can carry, its
+        photos at one depth: ``wide`` rows span half the module or more, ``narrow``
+        ones less, down to a column a photo, at SMALL a column less."""
         photos = self.article.photos
         if not photos:
             return [((), 0, 0)]
-        pitch = self.geometry.pitch
+        pitch, style = self.geometry.pitch, self.style
+        ratio, own_ratio = style.photo_ratio, style.own_ratio
         rows = []
         fixed = all(photo.columns for photo in photos)
+        half = max(len(photos), math.ceil(columns / 2))
         totals = [sum(photo.columns for photo in photos)] if fixed else \
-            range(columns, max(len(photos), math.ceil(columns / 2)) - 1, -1)
+            range(columns if wide else half - 1, (len(photos) if narrow else half) - 1, -1)
+        if fixed and not wide:
+            return []
         for total in totals:
             if total > columns or total < len(photos):
                 continue
@@ -177,28 +174,33 @@ class Measure:
                     low, high = max(low, photo.lines), min(high, photo.lines)
                     preferred.append(photo.lines)
                     continue
-                own = photo.aspect or PHOTO_PREFERRED
-                low = max(low, math.ceil(width * min(PHOTO_RATIO[0], max(own, OWN_RATIO[0])) / pitch))
-                high = min(high, math.floor(width * max(PHOTO_RATIO[1], min(own, OWN_RATIO[1])) / pitch))
-                preferred.append(round(width * min(max(own, OWN_RATIO[0]), OWN_RATIO[1]) / pitch))
+                own = photo.aspect or style.photo_preferred
+                low = max(low, math.ceil(width * min(ratio[0], max(own, own_ratio[0])) / pitch))
+                high = min(high, math.floor(width * max(ratio[1], min(own, own_ratio[1])) / pitch))
+                preferred.append(round(width * min(max(own, own_ratio[0]), own_ratio[1]) / pitch))
             target = round(sum(preferred) / len(preferred))
             caption = max(photo.caption_lines for photo in photos)
             for lines in range(low, high + 1):
                 rows.append((spans, lines + caption, abs(lines - target) * PHOTO_LINE
-                             + (columns - total) * PHOTO_LINE * 2))
+                             + (columns - total) * PHOTO_LINE * 2
+                             + max(0, math.ceil(columns / 2) - total) * SMALL))
         return rows
 
-    def shape_cost(self, columns, height):
-        key = columns, height
-        if key not in self.shapes:
-            ratio = round(10 * height * self.geometry.pitch / self.width(columns))
-            self.shapes[key] = SHAPE * (max(0, ratio - LONG_THIN) + max(0, FLAT - ratio))
-        return self.shapes[key]
+    def shape_costs(self, columns):
+        """The cost of each module height (lines) at ``columns`` wide, up to the grid's."""
+        if columns not in self.shapes:
+            pitch, width = self.geometry.pitch, self.width(columns)
+            ratios = [round(10 * height * pitch / width)
+                      for height in range(self.geometry.lines + 1)]
+            self.shapes[columns] = [SHAPE * (max(0, ratio - LONG_THIN) + max(0, FLAT - ratio))
+                                    for ratio in ratios]
+        return self.shapes[columns]
 
-    def options(self, columns, under=0, over=False, grid_columns=8):
+    def options(self, columns, under=0, over=False, grid_columns=8, wide=True, narrow=False):
         """{(height, quiet): cheapest Option} for a module ``columns`` wide. ``under``
         allows that many body lines more than the copy fills (blank at the foot);
-        ``over`` allows depths the copy overflows (overset)."""
+        ``over`` allows depths the copy overflows (overset); ``wide`` and ``narrow``:
+        the photo rows (:meth:`photo_rows`)."""
         article = self.article
         low, high = width_range(article.role, grid_columns)
         if article.columns:
@@ -210,15 +212,16 @@ class Measure:
             return {}   # two columns narrower than its range: never worth its cost
         best = {}
         heads = self.headlines(columns)
-        rows = self.photo_rows(columns)
+        rows = self.photo_rows(columns, wide, narrow)
         for count, chars, text_cost in self.text_settings(columns):
             lines = self.text_lines(chars)
             for head_size, head_lines, head_depth, head_cost in heads:
                 for spans, photo_depth, photo_cost in rows:
                     fixed_cost = width_cost + text_cost + head_cost + photo_cost
                     for quiet in (False, True) if spans else (article.role == BRIEFS,):
-                        if quiet and spans and sum(spans) != columns:
-                            continue
+                        if quiet and spans and sum(spans) != columns \
+                                or spans and not quiet and count != columns:
+                            continue   # 破栏 only under a photo across the module
                         self.depths(best, lines, count, chars, head_size, head_lines,
                                     head_depth, spans, photo_depth, quiet, fixed_cost,
                                     columns, under, over)
@@ -233,25 +236,30 @@ class Measure:
             needed = max(photo_depth, math.ceil((lines + span * photo_depth) / columns))
         else:
             needed = math.ceil(lines / count)
-        needed = max(needed, MIN_COLUMN_LINES)
-        first = MIN_COLUMN_LINES if over else needed
+        least = self.style.min_column_lines
+        needed = max(needed, least)
+        first = least if over else needed
         if inline:
             first = max(first, photo_depth)
-        for depth in range(first, needed + under + 1):
+        shapes = self.shape_costs(columns)
+        # No deeper than the grid: a taller module fits no page.
+        last = min(needed + under, self.geometry.lines - above - head_depth)
+        covered = span * photo_depth if inline else 0
+        for depth in range(first, last + 1):
             if inline:
                 below = depth - photo_depth
-                if 0 < below < MIN_COLUMN_LINES:
+                if 0 < below < least:
                     continue
-                capacity = depth * columns - span * photo_depth
+                capacity = depth * columns - covered
             else:
                 capacity = depth * count
-            blank = max(0, capacity - lines)
-            overset = max(0, lines - capacity)
+            spare = capacity - lines
             height = above + head_depth + depth
-            cost = fixed_cost + blank * BLANK + overset * OVERSET \
-                + self.shape_cost(columns, height)
+            cost = fixed_cost + shapes[height] + \
+                (spare * BLANK if spare >= 0 else -spare * OVERSET)
             key = (height, quiet)
-            if key not in best or cost < best[key].cost:
+            found = best.get(key)
+            if found is None or cost < found.cost:
                 best[key] = Option(cost, height, quiet, columns, head_size, head_lines,
                                    head_depth, count, chars, spans, photo_depth, depth,
-                                   lines, blank, overset)
+                                   lines, max(0, spare), max(0, -spare))

@@ -27,7 +27,7 @@ articles fill those in reading order, again in priority order.
 from dataclasses import dataclass, replace
 
 from ..errors import PaibanError
-from .model import Placement, headline_sizes
+from .model import Placement
 from .module import BLANK, Measure
 
 TOMBSTONE = 50000    # a pair of headlines side by side
@@ -37,10 +37,11 @@ DROP = HEAD_GAP + 1  # lines a side starts lower, under a rule, to clear a headl
 STAGGER = 800        # a side started lower (besides its blank strip)
 # Regions solved (memo entries made) after which a page without faults tries no more
 # reading orders: a budget in work, not time, so the page is the same on any machine.
-STEPS = 8000
-# (lines of underset a module may take, overset allowed, reading order bent)
-PASSES = ((0, False, False), (4, False, False), (4, False, True), (16, False, False),
-          (4, True, False))
+STEPS = 6000
+# (lines of underset a module may take, overset allowed, reading order bent, photos
+# narrower than half their module)
+PASSES = ((0, False, False, False), (4, False, False, False), (4, False, True, False),
+          (4, False, False, True), (16, False, False, False), (4, True, False, True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,17 +74,29 @@ def head_bit(option):
     return 1 << (option.photo_depth if option.quiet else 0)
 
 
-def leaf_options(geometry, article, under, over):
-    """The article's options per module width (index 0 unused)."""
-    measure = Measure(article, geometry)
-    # Cheapest first, so that a split can stop at the first top module too dear.
-    by_width = [{}] + [dict(sorted(measure.options(width, under, over, geometry.columns).items(),
-                                   key=lambda item: (item[1].cost, item[0])))
-                       for width in range(1, geometry.columns + 1)]
+def leaf_options(geometry, style, article, under, over, small, base=None):
+    """The article's options per module width (index 0 unused). ``small``: photo
+    rows narrower than half the module too, added to ``base`` (the same pass's
+    options without them) when given."""
+    measure = Measure(article, geometry, style)
+    by_width = [{}]
+    for width in range(1, geometry.columns + 1):
+        found = measure.options(width, under, over, geometry.columns, wide=base is None,
+                                narrow=small)
+        if base is not None:
+            found = {key: min(option, base[width].get(key, option), key=cost)
+                     for key, option in found.items()} | \
+                {key: option for key, option in base[width].items() if key not in found}
+        # Cheapest first, so that a split can stop at the first top module too dear.
+        by_width.append(dict(sorted(found.items(), key=lambda item: (item[1].cost, item[0]))))
     if not any(by_width):
         raise PaibanError(f"article {article.id!r} fits no module of this grid",
                           fix="check its forced width (columns) against the grid")
     return by_width
+
+
+def cost(option):
+    return option.cost
 
 
 class Solver:
@@ -298,7 +311,7 @@ def fill_regions(solver, regions, count):
     return table.get((0, 0))
 
 
-def placement(geometry, article, option, box):
+def placement(geometry, style, article, option, box):
     column, line, columns, lines = box
     x, width = geometry.span(column, columns)
     points = (geometry.margin_left + x, geometry.margin_top + line * geometry.pitch,
@@ -311,7 +324,7 @@ def placement(geometry, article, option, box):
             photos.append((left, top, span, option.photo_depth))
             left += span
     depth = lines - option.head_depth - (option.photo_depth if option.quiet else 0)
-    column_lines = option.column_lines(depth)
+    column_lines = option.column_lines(depth, style.min_column_lines)
     placed = sum(column_lines)
     capacity = option.text_columns * depth
     if photos and not option.quiet:
@@ -337,19 +350,19 @@ def tombstones(placements):
     return pairs
 
 
-def fixed_option(article, geometry, columns, lines):
+def fixed_option(article, geometry, style, columns, lines):
     """The setting of ``article`` in a box it must keep (pinned, kept after an edit,
     locked): copyfit in its fixed order. The text columns change only when nothing
     else fits, the headline only when the photo cannot take the difference, and copy
     is overset only when neither can; among what is left, the least blank."""
     free = replace(article, columns=None)   # the box decides the width
-    options = Measure(free, geometry).options(columns, under=lines, over=True,
+    options = Measure(free, geometry, style).options(columns, under=lines, over=True,
                                               grid_columns=columns)
     fitting = [option for (height, _), option in options.items() if height <= lines]
     if not fitting:
         raise PaibanError(f"article {article.id!r}: its headline alone is deeper than its "
                           f"box of {lines} lines", fix="make the box deeper or the headline shorter")
-    sizes = headline_sizes(article.role)
+    sizes = style.sizes(article.role)
 
     def order(option):
         blank = (lines - option.height) * option.text_columns + option.blank
