@@ -24,16 +24,17 @@ TYPE3_FIX = "export the PDF with its text as outlines or in Type 1, TrueType or 
 TRANSPARENCY_FIX = "export it as PDF/X-1a (transparency flattened), or print as PDF/X-4"
 
 
-def problems(path, size=None, printing=None):
-    """(message, fix) for each thing that keeps the first page of the PDF at ``path``
-    off a page: for a slot of ``size`` (width, height in pt) and, with ``printing``
-    (PrintSettings), for print."""
+def problems(path, size=None, printing=None, page=0):
+    """(message, fix) for each thing that keeps page ``page`` (from 0) of the PDF at
+    ``path`` off a page: for a slot of ``size`` (width, height in pt; None: any size,
+    scaled to fit) and, with ``printing`` (PrintSettings), for print."""
     try:
         with pikepdf.open(path) as pdf:
-            if not pdf.pages:
-                return [("has no page", "supply a one-page PDF")]
-            found = size_problems(pdf.pages[0], size) if size else []
-            fonts, type3, rgb, transparency = walk(pdf.pages[0])
+            if len(pdf.pages) <= page:
+                return [(f"has {len(pdf.pages)} page(s); there is no page {page + 1}",
+                         "supply the PDF with the art on that page")]
+            found = size_problems(pdf.pages[page], size) if size else []
+            fonts, type3, rgb, transparency = walk(pdf.pages[page])
     except pikepdf.PasswordError:
         return [("is encrypted", "supply the PDF without a password")]
     except pikepdf.PdfError as error:
@@ -51,7 +52,7 @@ def problems(path, size=None, printing=None):
             found.append((f"has transparency ({what}), which PDF/X-1a forbids",
                           TRANSPARENCY_FIX))
         if not found:
-            found += ink_problems(path, printing.max_ink)
+            found += ink_problems(path, page, printing.max_ink)
     return found
 
 
@@ -154,11 +155,11 @@ def walk(page):
     return fonts, type3, rgb, transparency
 
 
-def ink_problems(path, max_ink):
+def ink_problems(path, page, max_ink):
     """The art rendered in CMYK: where its total ink passes ``max_ink`` %."""
     import pymupdf  # MuPDF renders in CMYK; only print builds with PDF art need it
     with pymupdf.open(path) as document:
-        pixmap = document[0].get_pixmap(colorspace=pymupdf.csCMYK, dpi=INK_DPI, alpha=False)
+        pixmap = document[page].get_pixmap(colorspace=pymupdf.csCMYK, dpi=INK_DPI, alpha=False)
     picture = Image.frombytes("CMYK", (pixmap.width, pixmap.height), pixmap.samples)
     total = ImageMath.lambda_eval(lambda e: e["c"] + e["m"] + e["y"] + e["k"],
                                   **dict(zip("cmyk", picture.split())))

@@ -17,10 +17,11 @@ from conftest import SAMPLE_EDITION
 from PIL import Image
 from weasyprint import HTML
 
-from paiban import cache, overlay
+from paiban import artcheck, cache, overlay
 from paiban.build import build_edition, check_page
 from paiban.cli import main
 from paiban.news import ad_area
+from paiban.printing import PrintSettings
 from paiban.source import parse_edition
 
 PLAN = "p06-yaowen.md"
@@ -273,3 +274,17 @@ def test_art_pages_are_placed_in_boxes_on_chosen_pages_fitted_and_centred(tmp_pa
     ground = next(d["rect"] for d in document[1].get_drawings() if d.get("fill"))
     assert tuple(ground) == pytest.approx((200, 50, 400, 150), abs=0.01)
     assert ground.contains(text)
+
+
+def test_any_page_of_supplied_art_is_checked_for_print_at_any_size(tmp_path):
+    art = tmp_path / "art.pdf"
+    HTML(string="<style>@page { size: 200pt 100pt; margin: 0 } p { break-after: page; "
+                "color: device-cmyk(0 0 0 1) } .rgb { color: rgb(0, 0, 200) }</style>"
+                "<p>CMYK</p><p class=rgb>RGB</p>").write_pdf(art)
+    printing = PrintSettings()
+    assert artcheck.problems(art, None, printing, page=0) == []
+    ((message, fix),) = artcheck.problems(art, None, printing, page=1)
+    assert message.startswith("has RGB colour") and "CMYK" in fix
+    assert artcheck.problems(art, (200, 100), page=1) == []   # a proof takes RGB
+    assert artcheck.problems(art, None, printing, page=2)[0][0] == \
+        "has 2 page(s); there is no page 3"
