@@ -12,7 +12,7 @@ images are counted as the plate will carry them.
 import pikepdf
 from PIL import Image, ImageMath
 
-from .printing import MM
+from .printing import MM, total_ink
 
 INK_DPI = 72             # ink limits are about areas: a point a pixel is fine enough
 SIZE_TOLERANCE_MM = 1.0  # the art's trim against its slot, each way
@@ -34,7 +34,7 @@ def problems(path, size=None, printing=None, page=0):
                 return [(f"has {len(pdf.pages)} page(s); there is no page {page + 1}",
                          "supply the PDF with the art on that page")]
             found = size_problems(pdf.pages[page], size) if size else []
-            fonts, type3, rgb, transparency = walk(pdf.pages[page])
+            fonts, type3, rgb, transparency, inks = walk(pdf.pages[page], printing is not None)
     except pikepdf.PasswordError:
         return [("is encrypted", "supply the PDF without a password")]
     except pikepdf.PdfError as error:
@@ -51,6 +51,10 @@ def problems(path, size=None, printing=None, page=0):
             what = ", ".join(sorted(transparency))
             found.append((f"has transparency ({what}), which PDF/X-1a forbids",
                           TRANSPARENCY_FIX))
+        limit = f"the print limit is {printing.max_ink}%"
+        found += [(f"has {what} reaching {ink}% total ink (C+M+Y+K) in its pixels; {limit}",
+                   ink_fix(printing.max_ink))
+                  for what, ink in sorted(inks.items()) if ink > printing.max_ink]
         if not found:
             found += ink_problems(path, page, printing.max_ink)
     return found
@@ -72,11 +76,13 @@ def size_problems(page, size):
              f"supply it at {slot} (trim), or change the slot")]
 
 
-def walk(page):
+def walk(page, measure_ink=False):
     """The names of the fonts used without being embedded and of the Type 3 fonts,
     what is in RGB and what is transparent, in the page and everything it draws
-    through (forms, patterns, Type 3 glyphs)."""
-    fonts, type3, rgb, transparency, seen = set(), set(), set(), set(), set()
+    through (forms, patterns, Type 3 glyphs); with ``measure_ink`` the total ink of
+    each CMYK image in its own pixels, as the prepress check reads it (the ad
+    rendered at INK_DPI may average a small dark area away)."""
+    fonts, type3, rgb, transparency, seen, inks = set(), set(), set(), set(), set(), {}
 
     def space_is_rgb(space):
         if isinstance(space, pikepdf.Name):
@@ -129,6 +135,10 @@ def walk(page):
                         xobject.get("/ColorSpace")):
                     rgb.add(f"the image {name[1:]} of {label}, {int(xobject.Width)} × "
                             f"{int(xobject.Height)} pixels")
+                elif measure_ink:
+                    picture = pikepdf.PdfImage(xobject).as_pil_image()
+                    if picture.mode == "CMYK":
+                        inks[f"the image {name[1:]} of {label}"] = total_ink(picture)
         for operands, operator in pikepdf.parse_content_stream(owner):
             if str(operator) in ("rg", "RG"):
                 rgb.add(f"'{operator}' colour operators in {label}")
@@ -152,7 +162,7 @@ def walk(page):
             fonts.add(str(font.get("/BaseFont", name))[1:])
 
     visit(page.obj, page.obj.get("/Resources"), "the page")
-    return fonts, type3, rgb, transparency
+    return fonts, type3, rgb, transparency, inks
 
 
 def ink_problems(path, page, max_ink):
@@ -172,6 +182,9 @@ def ink_problems(path, page, max_ink):
     x, y = (value * 72 / INK_DPI / MM for value in over[:2])
     where = f"first {x:.0f} mm from its left and {y:.0f} mm from its top"
     problem = f"reaches {most}% total ink (C+M+Y+K), {where}; the print limit is {max_ink}%"
-    fix = (f"ask for the art separated for newsprint, total ink at most {max_ink}% (e.g. "
-           "with the printer's ISOnewspaper profile)")
-    return [(problem, fix)]
+    return [(problem, ink_fix(max_ink))]
+
+
+def ink_fix(max_ink):
+    return (f"ask for the art separated for newsprint, total ink at most {max_ink}% (e.g. "
+            "with the printer's ISOnewspaper profile)")

@@ -288,3 +288,21 @@ def test_any_page_of_supplied_art_is_checked_for_print_at_any_size(tmp_path):
     assert artcheck.problems(art, (200, 100), page=1) == []   # a proof takes RGB
     assert artcheck.problems(art, None, printing, page=2)[0][0] == \
         "has 2 page(s); there is no page 3"
+
+
+def test_a_cmyk_image_in_the_art_is_held_to_the_ink_limit_in_its_own_pixels(tmp_path):
+    """Two pixels of 400% in a grey picture set 100 pt wide: the art rendered at 72
+    dpi averages them away, the prepress check reads the image's own pixels."""
+    picture = Image.new("CMYK", (300, 200), (0, 0, 0, 100))
+    picture.paste((255, 255, 255, 255), (0, 0, 2, 2))
+    picture.save(tmp_path / "ink.jpg", quality=95)
+    art = tmp_path / "art.pdf"
+    HTML(string="<style>@page { size: 200pt 100pt; margin: 0 } body { margin: 0 } "
+                "img { width: 100pt; display: block }</style><img src='ink.jpg'>",
+         base_url=str(tmp_path)).write_pdf(art)
+    assert artcheck.ink_problems(art, 0, 240) == []
+    ((message, fix),) = artcheck.problems(art, None, PrintSettings())
+    assert message.startswith("has the image ") and message.endswith(
+        "of the page reaching 400% total ink (C+M+Y+K) in its pixels; the print limit is 240%")
+    assert "total ink at most 240%" in fix
+    assert artcheck.problems(art, None, PrintSettings(max_ink=400)) == []
