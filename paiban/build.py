@@ -75,10 +75,11 @@ def foreign_fonts(embedded, page):
             for name in embedded if "+paiban-" not in name]
 
 
-def check_page(edition, page, fonts, strict=False, printing=None):
+def check_page(edition, page, fonts, strict=False, printing=None, previous=None):
     """Preflight one page: findings and the placed page (None if it cannot be fitted).
     The photos' resolution at their placed size is checked against the edition's
-    print settings: errors for print (``printing``), warnings on a proof."""
+    print settings: errors for print (``printing``), warnings on a proof. A news
+    page keeps the ``previous`` boxes its last build accepted while its copy fits."""
     from . import preflight
     from .fit import fit_page
     from .news import ad_findings, fit_news, located
@@ -92,7 +93,8 @@ def check_page(edition, page, fonts, strict=False, printing=None):
         return findings, None
     if page.layout == "news":
         placed = fit_news(page, fonts, edition.house, edition.paper_size,
-                          edition.composition, edition.printing.min_ppi, paper=edition.paper)
+                          edition.composition, edition.printing.min_ppi, paper=edition.paper,
+                          previous=previous)
         findings += news_findings(page, placed)
     else:
         placed = fit_page(page, fonts, edition.house, edition.paper_size,
@@ -253,13 +255,16 @@ def build_page_in_worker(edition, page, target, strict, printing):
 
 
 def build_page(edition, page, fonts, target, strict, printing=None):
-    """Preflight, fit, render and stage one page; returns its report entry."""
+    """Preflight, fit, render and stage one page; returns its report entry. A news
+    page starts from the layout its last build here accepted (its cache record)."""
     from . import overlay, preflight
     from .changes import change_proof
     from .printing import finish as printing_finish
     from .render import render
     started = time.perf_counter()
-    findings, placed = check_page(edition, page, fonts, strict, printing)
+    from .news import accepted
+    previous = accepted(cache.record_path(target, page)) if page.stories else None
+    findings, placed = check_page(edition, page, fonts, strict, printing, previous)
     entry = {"page": page.number, "source": str(page.path), "pdf": None,
              "page_count": 0, "overset": False, "overset_characters": 0,
              "blank_lines": None, "short_lines": None, "cached": False, "changes": None,

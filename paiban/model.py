@@ -174,6 +174,7 @@ class Page:
     headline: str = "horizontal"  # or vertical: the headline set down columns (竖排)
     stories: list = field(default_factory=list)  # a news page's articles (Story)
     ad: Ad | None = None
+    lock: bool = False            # a news page keeps the boxes its last build accepted
 
     def photo_file(self, photo):
         """The file a photo names, if it is a regular file inside the edition folder

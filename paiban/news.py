@@ -10,6 +10,7 @@ rules and a rule between modules; the briefs box with run-in heads; the ad slot.
 """
 
 import itertools
+import json
 import math
 import re
 from dataclasses import dataclass, replace
@@ -162,9 +163,11 @@ def makeup_article(composer, story, copy, min_ppi):
 
 
 def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
-             min_ppi=PrintSettings.min_ppi, paper=""):
+             min_ppi=PrintSettings.min_ppi, paper="", previous=None):
     """Make up ``page``'s stories and set each in its module: the placed page, with
-    ``articles`` and ``blank_fraction`` for build.json."""
+    ``articles`` and ``blank_fraction`` for build.json. ``previous``: the boxes the
+    page's last build accepted (:func:`accepted`), kept while the copy still fits
+    them (always, on a locked page)."""
     geometry, style = house.geometry(paper_size), Style.of(house, paper_size)
     composer = Composer(fonts, house, geometry, rules)
     below = Below(**{name: getattr(geometry, name) for name in Geometry.__dataclass_fields__},
@@ -178,7 +181,8 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
     try:
         layout = makeup.make_up(below, [makeup_article(composer, story, copies[story.id],
                                                        min_ppi) for story in page.stories],
-                                reserved=reserved, style=style)
+                                reserved=reserved, previous=previous, locked=page.lock,
+                                style=style)
     except PaibanError as error:   # the makeup knows ids, not files: name the plan's line
         line = next((story.line for story in page.stories if repr(story.id) in error.message),
                     page.ad.line if page.ad and "reserved" in error.message else None)
@@ -194,7 +198,7 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
                  "grid": list(placement.box), "columns": placement.text_columns,
                  "lines": placement.box[3], "headline_size": placement.headline_size,
                  "overset_chars": sum(len(item.payload.text) for item in left),
-                 "underset_lines": placement.underset_lines}
+                 "underset_lines": placement.underset_lines, **placement.setting()}
         if left:
             entry["cut_from"] = left[0].payload.text[:SHOWN]
             overset.append(Overset("article", left[0].line, entry["overset_chars"],
@@ -209,6 +213,17 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
                       copy - sum(o.characters for o in overset), articles,
                       round(layout.blank_fraction, 5),
                       [list(pair) for pair in layout.tombstones])
+
+
+def accepted(record):
+    """The modules (id → its build.json entry: box and setting) of a news page's last
+    build, from its cache record (:mod:`paiban.cache`), or None. The makeup keeps
+    them only where every article still fits (a locked page's, always)."""
+    try:
+        articles = json.loads(Path(record).read_text(encoding="utf-8"))["entry"]["articles"]
+        return {article["id"]: article for article in articles}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def grid_box(geometry, box):

@@ -141,6 +141,17 @@ def relative_src(src, file, page_folder):
     return os.path.normpath(os.path.relpath(Path(file).parent / src, page_folder))
 
 
+def lock(meta, path, text):
+    """``lock: true``: the desk keeps the page's accepted layout, every box where it
+    is, whatever the copy does (what no longer fits is overset)."""
+    from .source import find_key_line
+    value = meta.get("lock", False)
+    if not isinstance(value, bool):
+        raise PaibanError(f"'lock' must be true or false, not {shown(value)}", path,
+                          find_key_line(text, "lock"), fix="write 'lock: true' or remove it")
+    return value
+
+
 def ad_slot(meta, path, text):
     """The ``ad:`` entry: a PNG, JPEG or PDF in a slot at a corner of the page."""
     from .source import find_key_line, unknown_key

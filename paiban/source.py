@@ -41,7 +41,7 @@ EDITION_FILE = "edition.yaml"
 CONTAINERS = ("subtitle", "byline", "lead", "credit", "kicker")
 LAYOUTS = ("feature", "news")
 EDITOR_ROLES = ("editor", "art_editor", "proofreader")
-PAGE_KEYS = ("page", "title", "layout", "editors", "headline", "articles", "ad")
+PAGE_KEYS = ("page", "title", "layout", "editors", "headline", "articles", "ad", "lock")
 HEADLINE_FORMS = ("horizontal", "vertical")  # 横排, 竖排
 
 
@@ -349,7 +349,7 @@ def parse_page(path):
     page = page_metadata(meta, path, text)
     if page.layout == "news":
         return news_page(page, meta, tokens, path, text)
-    for key in ("articles", "ad"):
+    for key in ("articles", "ad", "lock"):
         if key in meta:
             raise PaibanError(f"'{key}' is for news pages", path, find_key_line(text, key),
                               fix="add 'layout: news' to list the page's article files")
@@ -369,6 +369,7 @@ def news_page(page, meta, tokens, path, text):
                           fix="move the text into an article file and list it under 'articles:'")
     page.stories = plan.stories(meta, path, text, MAX_PHOTO_COLUMNS + 1)
     page.ad = plan.ad_slot(meta, path, text)
+    page.lock = plan.lock(meta, path, text)
     page.article = Stories(page.stories)
     return page
 

@@ -74,7 +74,8 @@ __all__ = [
 
 def make_up(geometry, articles, reserved=(), previous=None, locked=False, style=None):
     """The layout of ``articles`` on ``geometry``'s grid around ``reserved`` slots.
-    ``previous``: a Layout (or {id: box}) the desk accepted; ``locked``: keep it.
+    ``previous``: a Layout the desk accepted, or its modules' settings ({id:
+    :meth:`Placement.setting`}, as build.json has them); ``locked``: keep it.
     ``style``: the house's :class:`Style` for this paper size (by default the sample
     daily's)."""
     if style is None:
@@ -224,18 +225,21 @@ def layout(articles, placed, slots, columns, lines, empty=0):
 
 
 def kept_layout(geometry, style, articles, slots, previous, locked):
-    """The previous boxes with each article set again inside its own: when every
-    article still fits (or the page is locked), else None."""
-    boxes = previous if isinstance(previous, dict) else \
-        {p.id: p.box for p in previous.placements}
-    if set(boxes) != {a.id for a in articles}:
+    """The previous boxes, each article set again inside its own: as before when its
+    copy makes as many lines as before, else by copyfit (:func:`fixed_option`). The
+    layout when every article still fits (or the page is locked), else None."""
+    settings = previous if isinstance(previous, dict) else \
+        {p.id: p.setting() for p in previous.placements}
+    if set(settings) != {a.id for a in articles}:
         if locked:
             raise PaibanError("the page is locked but its articles changed",
-                              fix="unlock the page to make it up again")
+                              fix="unlock the page ('lock: false') to make it up again")
         return None
-    placed = {a.id: placement(geometry, style, a,
-                              fixed_option(a, geometry, style, *boxes[a.id][2:]),
-                              tuple(boxes[a.id])) for a in articles}
+    placed = {}
+    for a in articles:
+        box = tuple(settings[a.id]["grid"])
+        option = fixed_option(a, geometry, style, *box[2:], settings[a.id])
+        placed[a.id] = placement(geometry, style, a, option, box)
     if locked or not any(p.overset_lines for p in placed.values()):
         return layout(articles, placed, slots, geometry.columns, geometry.lines)
     return None

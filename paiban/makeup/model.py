@@ -158,6 +158,15 @@ class Placement:
             return None
         return self.box[1] + (self.photos[0][3] if self.photo_on_top else 0)
 
+    def setting(self):
+        """How the module is set (build.json keys): what an accepted layout keeps for
+        an article whose copy has not changed (:func:`paiban.makeup.make_up`)."""
+        return {"grid": list(self.box), "columns": self.text_columns,
+                "headline_size": self.headline_size, "headline_lines": self.headline_lines,
+                "photo_on_top": self.photo_on_top,
+                "photos": [list(photo) for photo in self.photos],
+                "body_lines": self.body_lines}
+
     def as_dict(self):
         return {"id": self.id, "role": self.role, "box": list(self.box),
                 "points": [round(value, 2) for value in self.points],

@@ -350,19 +350,37 @@ def tombstones(placements):
     return pairs
 
 
-def fixed_option(article, geometry, style, columns, lines):
+def same_setting(option, before, lines):
+    """Whether ``option`` sets the module as ``before`` did, with the same copy."""
+    photos = [(box[2], box[3]) for box in before["photos"]]
+    return option.height == lines and not option.overset \
+        and option.text_lines == before["body_lines"] \
+        and option.text_columns == before["columns"] \
+        and (option.head_size, option.head_lines) == \
+        (before["headline_size"], before["headline_lines"]) \
+        and bool(option.quiet and option.photo_spans) == before["photo_on_top"] \
+        and [(span, option.photo_depth) for span in option.photo_spans] == photos
+
+
+def fixed_option(article, geometry, style, columns, lines, before=None):
     """The setting of ``article`` in a box it must keep (pinned, kept after an edit,
-    locked): copyfit in its fixed order. The text columns change only when nothing
-    else fits, the headline only when the photo cannot take the difference, and copy
-    is overset only when neither can; among what is left, the least blank."""
+    locked): ``before`` (a :meth:`Placement.setting`) when its copy makes the same
+    lines as then and it still fits, else copyfit in its fixed order. The text
+    columns change only when nothing else fits, the headline only when the photo
+    cannot take the difference, and copy is overset only when neither can; among
+    what is left, the least blank."""
     free = replace(article, columns=None)   # the box decides the width
     options = Measure(free, geometry, style).options(columns, under=lines, over=True,
-                                              grid_columns=columns)
+                                                     grid_columns=columns, narrow=True)
     fitting = [option for (height, _), option in options.items() if height <= lines]
     if not fitting:
         raise PaibanError(f"article {article.id!r}: its headline alone is deeper than its "
                           f"box of {lines} lines", fix="make the box deeper or the headline shorter")
     sizes = style.sizes(article.role)
+    if before:
+        same = [option for option in fitting if same_setting(option, before, lines)]
+        if same:
+            return same[0]
 
     def order(option):
         blank = (lines - option.height) * option.text_columns + option.blank
