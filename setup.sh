@@ -4,7 +4,8 @@
 # environment in .venv and the package in it. Run as root (or with sudo available).
 #   bash setup.sh          runtime only
 #   bash setup.sh --test   also the test tools (pytest, PyMuPDF, pikepdf, Playwright
-#                          driving Debian's chromium, poppler-utils, qpdf)
+#                          driving Debian's chromium, poppler-utils, qpdf, Dask)
+#   bash setup.sh --cluster  also Dask distributed, for a machine of a paiban cluster
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -53,6 +54,7 @@ if [[ ! -x .venv/bin/python ]]; then
   "$python" -m venv .venv
 fi
 extra=""; [[ "${1:-}" == "--test" ]] && extra="[test]"
+[[ "${1:-}" == "--cluster" ]] && extra="[cluster]"
 stamp=".venv/.installed$extra"
 if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
   .venv/bin/pip install -q --disable-pip-version-check -e ".$extra"

@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import signal
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from . import __version__, cache
@@ -75,11 +75,10 @@ def foreign_fonts(embedded, page):
             for name in embedded if "+paiban-" not in name]
 
 
-def check_page(edition, page, fonts, strict=False, printing=None, previous=None):
+def check_page(edition, page, fonts, strict=False, printing=None):
     """Preflight one page: findings and the placed page (None if it cannot be fitted).
     The photos' resolution at their placed size is checked against the edition's
-    print settings: errors for print (``printing``), warnings on a proof. A news
-    page keeps the ``previous`` boxes its last build accepted while its copy fits."""
+    print settings: errors for print (``printing``), warnings on a proof."""
     from . import preflight
     from .fit import fit_page
     from .news import ad_findings, fit_news, located
@@ -93,8 +92,7 @@ def check_page(edition, page, fonts, strict=False, printing=None, previous=None)
         return findings, None
     if page.layout == "news":
         placed = fit_news(page, fonts, edition.house, edition.paper_size,
-                          edition.composition, edition.printing.min_ppi, paper=edition.paper,
-                          previous=previous)
+                          edition.composition, edition.printing.min_ppi, paper=edition.paper)
         findings += news_findings(page, placed)
     else:
         placed = fit_page(page, fonts, edition.house, edition.paper_size,
@@ -130,8 +128,10 @@ def edition_lock(target):
         os.close(descriptor)
 
 
-def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None, output=None):
-    """Build every page (``jobs`` at a time); returns the report written to build.json.
+def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None, output=None,
+                  cluster=None):
+    """Build every page (``jobs`` at a time, or on ``cluster``: :mod:`paiban.cluster`);
+    returns the report written to build.json.
 
     ``output`` is "proof" (in ``<out>/<edition>/``) or "print" (PDF/X, in
     ``<out>/<edition>/print/``); by default what the edition file says.
@@ -148,14 +148,15 @@ def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None, 
             remove_leftovers(folder)
         try:
             report = build_locked(edition, fonts, target, strict, jobs, progress, printing,
-                                  lock)
+                                  lock, cluster)
             publish(target)
         finally:  # after a failure, what was staged goes (or a begun publication ends)
             recover(target)
         return report
 
 
-def build_locked(edition, fonts, target, strict, jobs, progress, printing, lock):
+def build_locked(edition, fonts, target, strict, jobs, progress, printing, lock,
+                 cluster=None):
     report = {"edition": edition.slug, "paper": edition.paper,
               "date": edition.date.isoformat(), "issue": edition.issue,
               "output": "print" if printing else "proof",
@@ -171,7 +172,7 @@ def build_locked(edition, fonts, target, strict, jobs, progress, printing, lock)
             stale.append((page, key))
     done = len(entries)
     for page, key, entry in render_pages(edition, fonts, target, strict, stale, jobs,
-                                         printing, lock):
+                                         printing, lock, cluster):
         record = cache.record_path(target, page)
         if entry["pdf"]:
             cache.remember(staged(target, record), key, entry,
@@ -210,29 +211,76 @@ def build_locked(edition, fonts, target, strict, jobs, progress, printing, lock)
     return report
 
 
-def render_pages(edition, fonts, target, strict, pages, jobs, printing, lock):
-    """(page, key, entry) for each page, as they finish: in this process for one page
-    or one job, else in forked workers that share the loaded fonts."""
-    if jobs <= 1 or len(pages) <= 1:
-        for page, key in pages:
-            yield page, key, build_page(edition, page, fonts, target, strict, printing)
+def render_pages(edition, fonts, target, strict, pages, jobs, printing, lock, cluster=None):
+    """(page, key, entry) for each page, as they finish, each begun only after the
+    pages it follows (``page.after``): on the workers of ``cluster`` (a
+    :class:`paiban.cluster.Cluster`; the PDFs come back and are staged here), in this
+    process for one page or one job, else in forked workers that share the loaded
+    fonts."""
+    if cluster:
+        from .tasks import page_submitter
+        submit = page_submitter(cluster, edition, strict, printing)
+        for page, key, result in in_order(pages, submit):
+            yield page, key, stage_page(target, page, *result)
+        return
+    if not pages:
         return
     import_stages()
+    if jobs <= 1 or len(pages) <= 1:
+        yield from in_order(pages, lambda page: finished(
+            build_page(edition, page, fonts, target, strict, printing)), at_once=1)
+        return
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(min(jobs, len(pages)), mp_context=context,
                                initializer=start_worker, initargs=(fonts, lock, os.getpid()))
     try:
-        futures = {pool.submit(build_page_in_worker, edition, page, target, strict,
-                               printing): (page, key) for page, key in pages}
-        for future in as_completed(futures):
-            page, key = futures[future]
-            yield page, key, future.result()
+        yield from in_order(pages, lambda page: pool.submit(
+            build_page_in_worker, edition, page, target, strict, printing))
     except BaseException:  # Ctrl-C, SIGTERM, a failed page: stop now, not after the rest
         pool.shutdown(wait=False, cancel_futures=True)
         for worker in multiprocessing.active_children():
             worker.kill()
         raise
     pool.shutdown()
+
+
+def in_order(pages, submit, at_once=None):
+    """(page, key, result) for each of ``pages`` ((page, key) pairs) as it finishes.
+    ``submit(page)`` begins a page and returns its future; a page is submitted once
+    every page it follows that is among ``pages`` has finished (the others are
+    cached), ``at_once`` at most at a time. Pages that wait for each other are an
+    error; on any failure the pages still running are cancelled."""
+    waiting, running = list(pages), {}
+    unfinished = {page.number for page, _ in pages}
+    try:
+        while waiting or running:
+            for page, key in list(waiting):
+                if at_once and len(running) >= at_once:
+                    break
+                if not unfinished & set(page.after):
+                    waiting.remove((page, key))
+                    running[submit(page)] = page, key
+            if not running:
+                raise PaibanError("pages " + ", ".join(str(page.number) for page, _ in waiting)
+                                  + " each wait for another to be made first",
+                                  waiting[0][0].path, fix="a page may follow only pages "
+                                  "that follow none of its own")
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                page, key = running.pop(future)
+                unfinished.discard(page.number)
+                yield page, key, future.result()
+    except BaseException:
+        for future in running:
+            future.cancel()
+        raise
+
+
+def finished(result):
+    """A future already done: a page built in this process."""
+    future = Future()
+    future.set_result(result)
+    return future
 
 
 WORKER_FONTS = {}
@@ -255,16 +303,19 @@ def build_page_in_worker(edition, page, target, strict, printing):
 
 
 def build_page(edition, page, fonts, target, strict, printing=None):
-    """Preflight, fit, render and stage one page; returns its report entry. A news
-    page starts from the layout its last build here accepted (its cache record)."""
+    """Preflight, fit, render and stage one page; returns its report entry."""
+    return stage_page(target, page, *page_pdf(edition, page, fonts, strict, printing))
+
+
+def page_pdf(edition, page, fonts, strict, printing=None):
+    """Preflight, fit and render one page: its report entry and its PDF (None when
+    the page cannot be placed or embeds a face the lock does not name). It writes
+    nothing, so that a cluster worker can run it (:mod:`paiban.tasks`)."""
     from . import overlay, preflight
-    from .changes import change_proof
     from .printing import finish as printing_finish
     from .render import render
     started = time.perf_counter()
-    from .news import accepted
-    previous = accepted(cache.record_path(target, page)) if page.stories else None
-    findings, placed = check_page(edition, page, fonts, strict, printing, previous)
+    findings, placed = check_page(edition, page, fonts, strict, printing)
     entry = {"page": page.number, "source": str(page.path), "pdf": None,
              "page_count": 0, "overset": False, "overset_characters": 0,
              "blank_lines": None, "short_lines": None, "cached": False, "changes": None,
@@ -272,6 +323,7 @@ def build_page(edition, page, fonts, target, strict, printing=None):
              "warnings": [f.as_dict() for f in findings if f.severity == "warning"],
              "fallbacks": fonts.fallback_characters(
                  (role, text.text) for _, role, text in preflight.styled_texts(page, edition.house))}
+    data = None
     if placed is not None:
         document = render(edition, page, placed, fonts, printing)
         if printing:
@@ -292,16 +344,25 @@ def build_page(edition, page, fonts, target, strict, printing=None):
                                      for frame in placed.frames for item in frame.lines))
         foreign = foreign_fonts(entry["fonts"], page)
         entry["errors"] += [f.as_dict() for f in foreign]
-        if not foreign:
-            path = target / f"{Path(page.path).stem}.pdf"
-            previous = path.read_bytes() if path.is_file() else None
-            write_atomically(staged(target, path), data)
-            entry["pdf"] = str(path)
-            if previous and previous != data:
-                proof = target / "changes" / f"{Path(page.path).stem}.png"
-                entry["changes"] = {"proof": str(proof), "regions": change_proof(
-                    previous, data, staged(target, proof))}
+        if foreign:
+            data = None
     entry["seconds"] = round(time.perf_counter() - started, 3)
+    return entry, data
+
+
+def stage_page(target, page, entry, data):
+    """Stage a page's PDF (if it has one) and, when it changed since the last build,
+    its change proof; returns the entry, naming them."""
+    from .changes import change_proof
+    if data is not None:
+        path = target / f"{Path(page.path).stem}.pdf"
+        previous = path.read_bytes() if path.is_file() else None
+        write_atomically(staged(target, path), data)
+        entry["pdf"] = str(path)
+        if previous and previous != data:
+            proof = target / "changes" / f"{Path(page.path).stem}.png"
+            entry["changes"] = {"proof": str(proof), "regions": change_proof(
+                previous, data, staged(target, proof))}
     return entry
 
 

@@ -4,6 +4,7 @@ Bad input ends in a located message and a non-zero exit, never a traceback.
 """
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -18,6 +19,8 @@ from .errors import PaibanError, environment_fault, write_log
 
 SOURCE = Path("source")
 SHOWN = 4  # findings listed per page in the summary
+CLUSTER_HELP = ("a Dask scheduler, e.g. tcp://host:8786: pages are made on its workers "
+                "(bash setup.sh --cluster)")
 
 
 def editions(paths, marks=False):
@@ -87,14 +90,25 @@ def command_build(args):
     from .fonts import Fonts
     fonts = Fonts()
     status = 0
-    for edition in editions(args.editions, marks=args.marks):
-        started = time.perf_counter()
-        report = build_edition(edition, fonts, args.output, strict=args.strict,
-                               jobs=args.jobs, progress=progress_bar(started),
-                               output="print" if args.print else None)
-        print_summary(edition, report)
-        status |= 0 if report["ok"] else 1
+    found = editions(args.editions, marks=args.marks)
+    with cluster_of(args) as cluster:
+        for edition in found:
+            started = time.perf_counter()
+            report = build_edition(edition, fonts, args.output, strict=args.strict,
+                                   jobs=args.jobs, progress=progress_bar(started),
+                                   output="print" if args.print else None, cluster=cluster)
+            print_summary(edition, report)
+            status |= 0 if report["ok"] else 1
     return status
+
+
+def cluster_of(args):
+    """The cluster ``--cluster`` names, connected and its workers checked (None
+    without it); closed when the command ends."""
+    if not args.cluster:
+        return contextlib.nullcontext()
+    from .cluster import connect
+    return connect(args.cluster)
 
 
 def progress_bar(started):
@@ -139,9 +153,11 @@ def command_archive(args):
     from .archive.revision import archive_edition
     from .fonts import Fonts
     fonts = Fonts()
-    for edition in editions(args.editions):
-        revision = archive_edition(edition, fonts, args.root)
-        print(f"{edition.slug}: archived as {revision}")
+    found = editions(args.editions)
+    with cluster_of(args) as cluster:
+        for edition in found:
+            revision = archive_edition(edition, fonts, args.root, cluster)
+            print(f"{edition.slug}: archived as {revision}")
     print(f"catalog: {Path(args.root) / 'index.html'}")
     return 0
 
@@ -150,7 +166,9 @@ def command_verify(args):
     environment.check()
     from .archive.verify import verify
     from .fonts import Fonts
-    report = verify(args.revision, Fonts())
+    fonts = Fonts()
+    with cluster_of(args) as cluster:
+        report = verify(args.revision, fonts, cluster)
     for name in report["damaged"]:
         print(f"DAMAGED  {name}: checksum differs from the manifest, or missing")
     for problem in report["problems"]:
@@ -291,6 +309,7 @@ def parser():
     build.add_argument("--print", action="store_true",
                        help="print PDFs (PDF/X, CMYK) in <output>/<edition>/print/")
     build.add_argument("--marks", action="store_true", help="crop marks on print PDFs")
+    build.add_argument("--cluster", metavar="ADDRESS", help=CLUSTER_HELP)
     build.set_defaults(run=command_build)
     watch = commands.add_parser("watch", help="rebuild changed pages on save")
     watch.add_argument("edition")
@@ -299,9 +318,11 @@ def parser():
     archive = commands.add_parser("archive", help="archive editions as PDF/A-3b revisions")
     archive.add_argument("editions", nargs="*")
     archive.add_argument("--root", default="archive")
+    archive.add_argument("--cluster", metavar="ADDRESS", help=CLUSTER_HELP)
     archive.set_defaults(run=command_archive)
     verify = commands.add_parser("verify", help="check an archive revision and rebuild it")
     verify.add_argument("revision")
+    verify.add_argument("--cluster", metavar="ADDRESS", help=CLUSTER_HELP)
     verify.set_defaults(run=command_verify)
     check = commands.add_parser("check", help="preflight without writing PDFs")
     check.add_argument("editions", nargs="*")
@@ -328,7 +349,7 @@ def main(argv=None):
         return args.run(args)
     except PaibanError as error:
         print(f"paiban: {error}", file=sys.stderr)
-        return 2
+        return error.exit_status
     except OSError as error:
         print(f"paiban: {environment_fault(error)}", file=sys.stderr)
         return 1

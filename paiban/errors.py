@@ -13,12 +13,17 @@ from pathlib import Path
 
 
 class PaibanError(Exception):
+    exit_status = 2  # input refused; a fault of the machine (a subclass) says 1
+
     def __init__(self, message, path=None, line=None, fix=None):
         super().__init__(message)
         self.message = message
         self.path = path
         self.line = line
         self.fix = fix
+
+    def __reduce__(self):  # raised on a cluster worker, it arrives whole
+        return type(self), (self.message, self.path, self.line, self.fix)
 
     def location(self):
         if self.path is None:

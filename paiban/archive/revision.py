@@ -73,8 +73,9 @@ def versions():
             "fonttools": importlib.metadata.version("fonttools")}
 
 
-def archive_edition(edition, fonts, root="archive"):
-    """Write a new revision of the edition; returns its folder."""
+def archive_edition(edition, fonts, root="archive", cluster=None):
+    """Write a new revision of the edition (its pages made on a worker of
+    ``cluster``, if given: :mod:`paiban.cluster`); returns its folder."""
     root = Path(root)
     with archive_lock(root):
         remove_stale_staging(root)
@@ -82,7 +83,7 @@ def archive_edition(edition, fonts, root="archive"):
             inputs = snapshot(edition, Path(work) / edition.slug)
             with named_as_in(edition.path, Path(work) / edition.slug):
                 copy = parse_edition(Path(work) / edition.slug)
-                revision = archive_snapshot(copy, inputs, fonts, root)
+                revision = archive_snapshot(copy, inputs, fonts, root, cluster)
         write_index(root)
     return revision
 
@@ -180,16 +181,39 @@ def named_as_in(original, copy):
         raise
 
 
-def archive_snapshot(edition, inputs, fonts, root):
+def archive_snapshot(edition, inputs, fonts, root, cluster=None):
     base = edition_folder(root, edition)
     base.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=base))
     try:
-        manifest = write_revision(edition, inputs, fonts, staging)
+        if cluster:
+            (files, manifest), = cluster.map(revision_files, [(inputs, edition.slug,
+                                                               str(edition.path))])
+            for name, data in files.items():
+                (staging / name).parent.mkdir(exist_ok=True)
+                (staging / name).write_bytes(data)
+        else:
+            manifest = write_revision(edition, inputs, fonts, staging)
         return publish(base, staging, manifest)
     finally:
         if staging.exists():
             remove_tree(staging)
+
+
+def revision_files(inputs, slug, original, fonts):
+    """A revision made from a snapshot alone, in a folder of its own (a cluster worker
+    runs this): its files (name → bytes) and manifest. One task makes the whole
+    revision: the edition PDF is laid out from the pages' WeasyPrint documents, which
+    cannot leave the process that made them. ``original`` is the edition's folder
+    that errors name."""
+    with tempfile.TemporaryDirectory(prefix=STAGING) as work:
+        folder, made = Path(work) / slug, Path(work) / "revision"
+        write_sources(inputs, folder)
+        made.mkdir()
+        with named_as_in(original, folder):
+            manifest = write_revision(parse_edition(folder), inputs, fonts, made)
+        return {path.relative_to(made).as_posix(): path.read_bytes()
+                for path in sorted(made.rglob("*")) if path.is_file()}, manifest
 
 
 def page_inputs(edition, page, inputs):

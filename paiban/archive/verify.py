@@ -34,10 +34,11 @@ from .revision import (
 VERIFY_DPI = 100          # a swapped photo or a recoloured rule shows at far less
 
 
-def verify(revision, fonts):
+def verify(revision, fonts, cluster=None):
     """Check a revision: its files against the manifest, every claim of the manifest
-    against the PDFs, then every page rebuilt from its attached sources. Returns a
-    report; ``ok`` is False if anything is damaged, false or differs."""
+    against the PDFs, then every page rebuilt from its attached sources (on the
+    workers of ``cluster``, if given: :mod:`paiban.cluster`). Returns a report;
+    ``ok`` is False if anything is damaged, false or differs."""
     revision = Path(revision)
     if not (revision / MANIFEST).is_file():
         raise PaibanError("not an archive revision: no manifest.json", revision,
@@ -54,8 +55,10 @@ def verify(revision, fonts):
         [] if report["damaged"] else false_claims(revision, manifest))
     report["same_versions"] = manifest["versions"] == versions()
     if not report["damaged"] and not report["problems"]:
-        report["pages"] = [rebuilt(revision, manifest, page, fonts, report["same_versions"])
-                           for page in manifest["pages"]]
+        jobs = [((revision / page["pdf"]).read_bytes(), page, report["same_versions"])
+                for page in manifest["pages"]]
+        report["pages"] = cluster.map(rebuilt, jobs) if cluster else [
+            rebuilt(*job, fonts) for job in jobs]
     report["ok"] = not report["damaged"] and not report["problems"] and all(
         p["result"] != "differs" for p in report["pages"])
     return report
@@ -164,11 +167,10 @@ def thumbnail_claims(revision, entry):
     return []
 
 
-def rebuilt(revision, manifest, entry, fonts, same_versions):
-    """Extract one page's attachments, render it again and compare: the same bytes,
-    else the same pixels (another paiban or WeasyPrint may write other bytes for the
-    same page), else it differs."""
-    archived = (revision / entry["pdf"]).read_bytes()
+def rebuilt(archived, entry, same_versions, fonts):
+    """Extract the attachments of one archived page (its PDF's bytes), render it again
+    and compare: the same bytes, else the same pixels (another paiban or WeasyPrint
+    may write other bytes for the same page), else it differs."""
     sources = {name: data[0] for name, data in
                pypdf.PdfReader(io.BytesIO(archived)).attachments.items()}
     templates_same = all(sources.get(path.relative_to(ROOT).as_posix()) == path.read_bytes()
