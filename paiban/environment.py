@@ -6,7 +6,9 @@ the archived ones. Each problem is a :class:`PaibanError` with the command that
 fixes it. (Missing or changed font files are checked by :mod:`paiban.fonts`.)
 """
 
+import contextlib
 import ctypes
+import ctypes.util
 import importlib.metadata
 import re
 
@@ -30,6 +32,37 @@ SHAPING_LIBRARIES = {
     "libpango-1.0-0": ("libpango-1.0.so.0", "pango_version_string", "1.50.12+ds-1"),
     "libharfbuzz0b": ("libharfbuzz.so.0", "hb_version_string", "6.0.0+dfsg-3"),
 }
+
+
+# The files WeasyPrint loads its libraries from; a name of these libraries that is none
+# of them (HarfBuzz 6 has no libharfbuzz-vector) is not on the machine either.
+WEASYPRINT_LIBRARIES = ("libgobject-2.0.so.0", "libpango-1.0.so.0", "libpangoft2-1.0.so.0",
+                        "libharfbuzz.so.0", "libharfbuzz-subset.so.0", "libfontconfig.so.1")
+LIBRARY_FAMILIES = ("gobject", "pango", "harfbuzz", "fontconfig")
+
+
+@contextlib.contextmanager
+def known_libraries():
+    """While WeasyPrint is imported, answer its library lookups from the files above.
+
+    WeasyPrint tries up to six names for each library (``libpango-1.0-0``,
+    ``pango-1.0``…, for every platform), and ctypes.util.find_library runs ldconfig,
+    then gcc and ld for every name it cannot find: about 80 processes and 0.2 s of
+    every process that renders a page. The answer is find_library's own —
+    ``pango-1.0`` is ``libpango-1.0.so.0``, ``pango-1.0-0`` is nothing — for the
+    libraries :func:`check` pins; other names are asked of find_library."""
+    system = ctypes.util.find_library
+
+    def find(name):
+        if not any(family in name for family in LIBRARY_FAMILIES):
+            return system(name)
+        return next((file for file in WEASYPRINT_LIBRARIES
+                     if file.startswith(f"lib{name}.so.")), None)
+    ctypes.util.find_library = find
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = system
 
 
 def upstream(debian_version):

