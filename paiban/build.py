@@ -83,10 +83,11 @@ def foreign_fonts(embedded, page):
             for name in embedded if "+paiban-" not in name]
 
 
-def check_page(edition, page, fonts, strict=False, printing=None):
+def check_page(edition, page, fonts, strict=False, printing=None, previous=None):
     """Preflight one page: findings and the placed page (None if it cannot be fitted).
     The photos' resolution at their placed size is checked against the edition's
-    print settings: errors for print (``printing``), warnings on a proof."""
+    print settings: errors for print (``printing``), warnings on a proof. A news
+    page keeps the ``previous`` boxes its last build accepted while its copy fits."""
     from . import preflight
     from .fit import fit_page
     from .news import ad_findings, fit_news, located
@@ -100,7 +101,8 @@ def check_page(edition, page, fonts, strict=False, printing=None):
         return findings, None
     if page.layout == "news":
         placed = fit_news(page, fonts, edition.house, edition.paper_size,
-                          edition.composition, edition.printing.min_ppi, paper=edition.paper)
+                          edition.composition, edition.printing.min_ppi, paper=edition.paper,
+                          previous=previous)
         findings += news_findings(page, placed)
     else:
         placed = fit_page(page, fonts, edition.house, edition.paper_size,
@@ -228,7 +230,8 @@ def render_pages(edition, fonts, target, strict, pages, jobs, printing, lock, cl
     if cluster:
         from .tasks import page_submitter
         submit = page_submitter(cluster, edition, strict, printing)
-        for page, key, result in in_order(pages, submit):
+        for page, key, result in in_order(pages, lambda page: submit(
+                page, accepted_layout(target, page))):
             yield page, key, stage_page(target, page, *result)
         return
     if not pages:
@@ -311,11 +314,19 @@ def build_page_in_worker(edition, page, target, strict, printing):
 
 
 def build_page(edition, page, fonts, target, strict, printing=None):
-    """Preflight, fit, render and stage one page; returns its report entry."""
-    return stage_page(target, page, *page_pdf(edition, page, fonts, strict, printing))
+    """Preflight, fit, render and stage one page; returns its report entry. A news
+    page starts from the layout its last build here accepted (its cache record)."""
+    return stage_page(target, page, *page_pdf(edition, page, fonts, strict, printing,
+                                              accepted_layout(target, page)))
 
 
-def page_pdf(edition, page, fonts, strict, printing=None):
+def accepted_layout(target, page):
+    """The layout a news page's last build in ``target`` accepted, or None."""
+    from .news import accepted
+    return accepted(cache.record_path(target, page)) if page.stories else None
+
+
+def page_pdf(edition, page, fonts, strict, printing=None, previous=None):
     """Preflight, fit and render one page: its report entry and its PDF (None when
     the page cannot be placed or embeds a face the lock does not name). It writes
     nothing, so that a cluster worker can run it (:mod:`paiban.tasks`)."""
@@ -323,7 +334,7 @@ def page_pdf(edition, page, fonts, strict, printing=None):
     from .printing import finish as printing_finish
     from .render import render
     started = time.perf_counter()
-    findings, placed = check_page(edition, page, fonts, strict, printing)
+    findings, placed = check_page(edition, page, fonts, strict, printing, previous)
     entry = {"page": page.number, "source": str(page.path), "pdf": None,
              "page_count": 0, "overset": False, "overset_characters": 0,
              "blank_lines": None, "short_lines": None, "cached": False, "changes": None,

@@ -174,6 +174,7 @@ class Page:
     headline: str = "horizontal"  # or vertical: the headline set down columns (竖排)
     stories: list = field(default_factory=list)  # a news page's articles (Story)
     ad: Ad | None = None
+    lock: bool = False            # a news page keeps the boxes its last build accepted
     # page numbers rendered before this one (a jump's continuation needs its front
     # page's fit): the build, local or on a cluster, starts a page only after these
     after: tuple = ()

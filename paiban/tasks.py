@@ -25,19 +25,20 @@ from .source import parse_edition
 
 
 def page_submitter(cluster, edition, strict, printing):
-    """``submit(page)``: start building a page on the cluster; a future of its
+    """``submit(page, previous)``: start building a page on the cluster (from the
+    ``previous`` layout its last build accepted, for a news page); a future of its
     (entry, PDF bytes). The edition's files are read once, here."""
     inputs = {name: path.read_bytes() for name, path in edition_inputs(edition).items()}
 
-    def submit(page):
+    def submit(page, previous):
         source = inside(page.path, edition.path)
         return cluster.submit(page_from_snapshot, page_inputs(edition, page, inputs),
                               edition.slug, source, str(edition.path), strict, printing,
-                              name=f"page {edition.slug}/{source}")
+                              previous, name=f"page {edition.slug}/{source}")
     return submit
 
 
-def page_from_snapshot(inputs, slug, source, original, strict, printing, fonts):
+def page_from_snapshot(inputs, slug, source, original, strict, printing, previous, fonts):
     """Build the page ``source`` (its name in the edition) of a snapshot: (report
     entry, PDF bytes), the entry naming the files under ``original``, the edition's
     folder on the submitting machine. ``printing`` is the build's print settings
@@ -50,7 +51,7 @@ def page_from_snapshot(inputs, slug, source, original, strict, printing, fonts):
             page, = (p for p in edition.pages if inside(p.path, folder) == source)
             if printing:
                 printing = dataclasses.replace(printing, profile=edition.printing.profile)
-            entry, data = page_pdf(edition, page, fonts, strict, printing)
+            entry, data = page_pdf(edition, page, fonts, strict, printing, previous)
         return renamed(entry, str(folder), original), data
 
 
