@@ -96,8 +96,9 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False, style=
     ways = free_regions((0, 0, columns, lines), obstacles)
     best, solved, steps = None, {}, 0
     for under, over, more, small in PASSES:   # each only while the page still has a fault
-        if best and (over or best[0] < TOMBSTONE):
-            break   # overset only when nothing else fits
+        if best and (over or best[0] < TOMBSTONE):   # or the work budget is left
+            if over or steps >= STEPS:
+                break   # overset only when nothing else fits
         if (under, over, small) not in solved:   # a pass that only bends the order reuses them
             base = solved.get((under, over, False), [None] * len(free))[0] if small else None
             solved[under, over, small] = [

@@ -41,7 +41,7 @@ STEPS = 6000
 # (lines of underset a module may take, overset allowed, reading order bent, photos
 # narrower than half their module)
 PASSES = ((0, False, False, False), (4, False, False, False), (4, False, True, False),
-          (4, False, False, True), (16, False, False, False), (4, True, False, True))
+          (4, False, False, True), (10, False, False, False), (4, True, False, True))
 
 
 @dataclass(frozen=True, slots=True)
