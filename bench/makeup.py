@@ -12,6 +12,8 @@ size of its band that keeps to its rank's lines (measured as the makeup measures
 and each photo at its own shape's preferred depth, at the widths a desk would give
 (头条 three fifths of the page, 二条 half, others a quarter). ``--draw`` writes a PNG
 of each page (module boxes, headline bands, photos, text columns, blank in red).
+Time is the makeup's CPU time (the process's, so that other work on the machine does
+not count); the wall time is printed beside it with the load average.
 """
 
 import argparse
@@ -184,11 +186,12 @@ def main():
     area = sum(slot.columns * slot.lines for slot in reserved)
     rng = random.Random(SEED)
     pages = [generate(rng, geometry, style, area) for _ in range(args.pages)]
-    blanks, times, tombs, overset, fills = [], [], 0, 0, []
+    blanks, times, walls, tombs, overset, fills = [], [], [], 0, 0, []
     for n, (articles, fill) in enumerate(pages):
-        started = time.perf_counter()
+        started, wall = time.process_time(), time.perf_counter()
         layout = make_up(geometry, articles, reserved, style=style)
-        times.append(time.perf_counter() - started)
+        times.append(time.process_time() - started)
+        walls.append(time.perf_counter() - wall)
         blanks.append(layout.blank_fraction)
         tombs += len(layout.tombstones)
         overset += len(layout.overset)
@@ -204,9 +207,11 @@ def main():
     print("| figure | median | worst | goal |")
     print("|---|---|---|---|")
     print(f"| blank fraction | {statistics.median(blanks):.2%} | {max(blanks):.2%} | median ≤ 1% |")
-    print(f"| makeup time per page | {statistics.median(times) * 1000:.0f} ms | "
+    print(f"| makeup time per page (CPU) | {statistics.median(times) * 1000:.0f} ms | "
           f"{max(times) * 1000:.0f} ms | ≤ 100 ms |")
-    print(f"| pages over 100 ms | {sum(t > 0.1 for t in times)} of {len(times)} | | 0 |")
+    print(f"| pages over 100 ms (CPU) | {sum(t > 0.1 for t in times)} of {len(times)} | | 0 |")
+    print(f"| wall time per page (load {os.getloadavg()[0]:.1f}) | "
+          f"{statistics.median(walls) * 1000:.0f} ms | {max(walls) * 1000:.0f} ms | |")
     print(f"| tombstones (all pages) | {tombs} | | 0 |")
     print(f"| overset articles (all pages) | {overset} | | 0 |")
 
