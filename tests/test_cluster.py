@@ -50,24 +50,27 @@ def not_here(*args, **kwargs):
     raise AssertionError("a page was rendered in the submitting process")
 
 
+@pytest.mark.parametrize("output", [[], ["--print", "--marks"]], ids=["proof", "print"])
 def test_a_cluster_build_gives_the_local_build_byte_for_byte(scheduler, sample, tmp_path,
-                                                            monkeypatch, capsys):
+                                                            monkeypatch, capsys, output):
     local, remote = tmp_path / "local", tmp_path / "cluster"
-    assert main(["build", str(sample), "-o", str(local), "-j", "1"]) == 0
+    assert main(["build", *output, str(sample), "-o", str(local), "-j", "1"]) == 0
     monkeypatch.setattr(build, "page_pdf", not_here)  # the workers are other processes
-    assert main(["build", str(sample), "-o", str(remote), "--cluster", scheduler]) == 0
+    assert main(["build", *output, str(sample), "-o", str(remote), "--cluster", scheduler]) == 0
     ours, theirs = files_of(local / sample.name), files_of(remote / sample.name)
     pdfs = [name for name in ours if name.endswith(".pdf")]
-    assert len(pdfs) == len(parse_edition(sample).pages) + 1 and set(ours) == set(theirs)
+    assert len(pdfs) == len(parse_edition(sample).pages) + (not output)
+    assert set(ours) == set(theirs)
     for name in pdfs:
         assert ours[name] == theirs[name], name
-    assert without_timing(json.loads(ours["build.json"]), local) == \
-        without_timing(json.loads(theirs["build.json"]), remote)
+    report = next(name for name in ours if name.endswith("build.json"))
+    assert without_timing(json.loads(ours[report]), local) == \
+        without_timing(json.loads(theirs[report]), remote)
     capsys.readouterr()
     # the same cache: what the cluster built is not built again, here or there
-    assert main(["build", str(sample), "-o", str(remote), "--cluster", scheduler]) == 0
-    assert main(["build", str(sample), "-o", str(remote), "-j", "1"]) == 0
-    report = json.loads((remote / sample.name / "build.json").read_text(encoding="utf-8"))
+    assert main(["build", *output, str(sample), "-o", str(remote), "--cluster", scheduler]) == 0
+    assert main(["build", *output, str(sample), "-o", str(remote), "-j", "1"]) == 0
+    report = json.loads((remote / sample.name / report).read_text(encoding="utf-8"))
     assert all(page["cached"] for page in report["pages"])
     assert "cached" in capsys.readouterr().out
 
