@@ -3,7 +3,7 @@
 Re-rendering or verifying years of editions needs more machines than one. Dask
 distributed runs Python functions on workers over the network, which is what a page
 task is: no data frames, no schedule of its own to learn. It is an optional extra
-(``pip install -e '.[cluster]'``), imported only when ``--cluster`` is given.
+(``bash setup.sh --cluster``), imported only when ``--cluster`` is given.
 
 The submitting process keeps all that writes: the edition lock, the cache, staging and
 publication. A task is pure: a snapshot of a page's inputs in (the archive's: archive
@@ -16,7 +16,6 @@ profile; and every task checks its worker again, since a worker may join later.
 
 import functools
 import uuid
-from concurrent.futures import wait
 
 from .errors import PaibanError
 
@@ -120,13 +119,15 @@ class Cluster:
                                     key=f"{name or function.__name__}-{uuid.uuid4().hex}")
 
     def map(self, function, argument_lists):
-        """``function(*arguments, fonts)`` for each, on the workers; results in order."""
+        """``function(*arguments, fonts)`` for each, on the workers; results in order.
+        On a failure (or Ctrl-C) the tasks not yet done are cancelled."""
         futures = [self.submit(function, *arguments) for arguments in argument_lists]
-        wait(futures)
-        return [future.result() for future in futures]
-
-    def cancel(self):
-        self.executor.shutdown(wait=False)
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
     def close(self):
         self.client.close()

@@ -27,14 +27,19 @@ from .source import parse_edition
 def page_submitter(cluster, edition, strict, printing):
     """``submit(page, previous)``: start building a page on the cluster (from the
     ``previous`` layout its last build accepted, for a news page); a future of its
-    (entry, PDF bytes). The edition's files are read once, here."""
+    (entry, PDF bytes). The edition's files are read once, here. A page gets the
+    photos of the pages it follows too: a continuation is set from its front page's
+    fit, which the photos' sizes decide."""
     inputs = {name: path.read_bytes() for name, path in edition_inputs(edition).items()}
 
     def submit(page, previous):
         source = inside(page.path, edition.path)
-        return cluster.submit(page_from_snapshot, page_inputs(edition, page, inputs),
-                              edition.slug, source, str(edition.path), strict, printing,
-                              previous, name=f"page {edition.slug}/{source}")
+        made_from = [page, *(other for other in edition.pages if other.number in page.after)]
+        own = {name: data for each in made_from
+               for name, data in page_inputs(edition, each, inputs).items()}
+        return cluster.submit(page_from_snapshot, own, edition.slug, source,
+                              str(edition.path), strict, printing, previous,
+                              name=f"page {edition.slug}/{source}")
     return submit
 
 
