@@ -159,7 +159,15 @@ def makeup_article(composer, story, copy, min_ppi):
         story.id, story.role, copy.count,
         headline=tuple(text.text for text in story.article.headline), photos=tuple(photos),
         deck_lines=sum(lines for _, _, lines in deck(composer, story.article)),
-        columns=story.columns, pin=story.pin)
+        columns=story.columns, pin=story.pin, min_width=deck_width(composer, story))
+
+
+def deck_width(composer, story):
+    """The width (pt) of the head block's widest kicker or subtitle, set unbroken
+    (news.css) at the byline style's size: the narrowest module that holds it."""
+    size = composer.style("byline")[1]
+    return max([len(text.text) * size for kind, text, _ in deck(composer, story.article)
+                if kind in ("kicker", "subtitle")] or [0])
 
 
 def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),

@@ -5,6 +5,7 @@ reserved slots, edits that keep the page, the copyfit order and overset."""
 
 import importlib.util
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -325,3 +326,16 @@ def test_a_region_beside_an_ad_stack_starts_lower_rather_than_tombstone(seed):
     beside = [p for p in layout.placements if p.box[0] == lead.box[0] + lead.box[2]
               and p.box[1] < DROP + 1]
     assert [p.box[1] for p in beside] == [DROP]
+
+
+def test_a_module_is_never_narrower_than_its_subtitle():
+    """An article whose subtitle, set unbroken, needs three columns' width gets a
+    module of three columns or more; the others are placed as before around it."""
+    articles = page(7, count=8)
+    narrow = min(make_up(GEOMETRY, articles).placements, key=lambda p: p.box[2])
+    assert narrow.box[2] < 3
+    wide = GEOMETRY.span(0, 3)[1] - 1
+    articles = [replace(a, min_width=wide) if a.id == narrow.id else a for a in articles]
+    layout = make_up(GEOMETRY, articles)
+    assert layout.placement(narrow.id).box[2] >= 3
+    check_hard_rules(layout, articles, GEOMETRY)

@@ -92,13 +92,15 @@ class Photo:
 class Article:
     """One story. ``lines_at(chars)`` gives its body's total lines in columns ``chars``
     characters wide (one column's worth; the makeup balances them over columns).
-    ``pin`` is a fixed box (column, line, columns, lines); ``columns`` forces a width."""
+    ``pin`` is a fixed box (column, line, columns, lines); ``columns`` forces a width;
+    ``min_width`` (pt) is the narrowest module its deck (kicker, subtitle) fits."""
     id: str
     role: str
     lines_at: Callable[[int], int]
     headline: tuple[str, ...] = ()
     photos: tuple[Photo, ...] = ()
     deck_lines: int = 0            # body lines under the headline: subhead, byline
+    min_width: float = 0
     columns: int | None = None
     pin: tuple[int, int, int, int] | None = None
 

@@ -208,8 +208,8 @@ class Measure:
         width_cost = WIDTH * (max(0, low - columns) + max(0, columns - high))
         if article.columns and columns != article.columns:
             return {}
-        if columns < low - 1:
-            return {}   # two columns narrower than its range: never worth its cost
+        if columns < low - 1 or self.width(columns) < article.min_width:
+            return {}   # two columns narrower than its range, or than its deck
         best = {}
         heads = self.headlines(columns)
         rows = self.photo_rows(columns, wide, narrow)
