@@ -215,6 +215,12 @@ class News:
     def bands_for(self, paper_size):
         return self.paper_bands.get(paper_size, self.bands)
 
+    def band(self, paper_size, role):
+        """The band of ``role`` (头条 …) on ``paper_size``: the last rank's after it."""
+        from .makeup.model import ROLES
+        bands = list(self.bands_for(paper_size).values())
+        return bands[min(ROLES.index(role), len(bands) - 1)]
+
 
 @dataclass(frozen=True)
 class RunningHead:

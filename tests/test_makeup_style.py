@@ -5,14 +5,19 @@ both papers (no tombstone, nothing overset, median blank within 1%)."""
 import importlib.util
 import random
 import statistics
+from collections import Counter
 from pathlib import Path
 
+import pymupdf
 import pytest
 
+from paiban.build import build_edition
 from paiban.errors import PaibanError
 from paiban.house import DEFAULT_HOUSE, HOUSES, load_house, read_house
-from paiban.makeup import ROLES, Style, make_up
+from paiban.makeup import BRIEFS, ROLES, Style, make_up
+from paiban.source import parse_edition
 from test_makeup import page
+from test_makeup_edits import news_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 DAILY = (HOUSES / f"{DEFAULT_HOUSE}.yaml").read_text(encoding="utf-8")
@@ -59,7 +64,7 @@ def test_a_wrong_band_is_an_error_at_its_line(tmp_path, new, at, message):
     """The 二条 band written wrong: the error names the bands (their first line) or
     the entry itself."""
     with pytest.raises(PaibanError) as error:
-        house_with(tmp_path, "    二条: {sizes: [26, 24]}", new)
+        house_with(tmp_path, "    二条: {sizes: [26, 24], colour: black}", new)
     assert message in error.value.message
     lines = (tmp_path / "house.yaml").read_text(encoding="utf-8").splitlines()
     first = next(n for n, text in enumerate(lines) if text.startswith("  bands:"))
@@ -86,3 +91,28 @@ def test_the_bench_pages_meet_the_goals(paper):
         assert layout.tombstones == [] and layout.overset == []
         blanks.append(layout.blank_fraction)
     assert statistics.median(blanks) <= 0.01
+
+
+
+def span_colours(pdf):
+    """(text, colour) of every text span on the PDF's first page."""
+    return [(span["text"], span["color"])
+            for block in pymupdf.open(pdf)[0].get_text("dict")["blocks"]
+            for line in block.get("lines", []) for span in line["spans"] if span["text"]]
+
+
+def test_headlines_take_their_ranks_colour(tmp_path, fonts):
+    """示例日报 sets its 头条 in the headline style's red and every other story's
+    headline in black (news: bands … colour), the body text's colour."""
+    folder = news_edition(tmp_path / "edition")
+    (entry,) = build_edition(parse_edition(folder), fonts, tmp_path / "out")["pages"]
+    spans = span_colours(entry["pdf"])
+    heads = [(a["role"], a["headline"]) for a in entry["articles"] if a["role"] != BRIEFS]
+
+    def colours(lead):
+        return {colour for text, colour in spans
+                if any((role == ROLES[0]) == lead and text in head for role, head in heads)}
+    body = Counter(colour for text, colour in spans if len(text) >= 8
+                   and not any(text in head for _, head in heads)).most_common(1)[0][0]
+    assert len(colours(True)) == 1 and colours(False) == {body}
+    assert colours(True) != {body}
