@@ -122,6 +122,9 @@ class Solver:
                                                for options in by_width if options))
         self.area_low, self.area_high = area_low, area_high
         self.cost_low = cost_low   # no run of articles is set cheaper than its sum
+        # Whether an article can open a region quietly (with a photo or as the briefs).
+        self.can_quiet = [any(quiet for options in by_width for _, quiet in options)
+                          for by_width in self.leaves]
         self.memo = memo
         self.steps = 0   # regions solved: the work done, the same on every machine
 
@@ -132,6 +135,8 @@ class Solver:
     def best(self, i, j, columns, lines, quiet=False, avoid=0):
         """``avoid``: lines (bit n, line n) at which no headline top may touch the
         region's left edge, for a region set beside headlines it would bump."""
+        if quiet and not self.can_quiet[i]:
+            return None
         if avoid:
             avoid &= (1 << lines) - 1
         key = (self.runs[i][j], columns, lines, quiet, avoid)
