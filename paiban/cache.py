@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .files import sha256_of, write_atomically
+from .jumps import references
 from .fonts import ROOT
 
 CODE = ("paiban/**/*.py", "layout/**/*", "styles/**/*", "fonts/fonts.lock.toml")
@@ -41,10 +42,14 @@ def code_digest():
 
 def page_key(edition, page, options):
     digest = hashlib.sha256(code_digest().encode() + json.dumps(options).encode())
-    for path in [edition.path / "edition.yaml", page.path, *page.photo_files(),
-                 *page.input_files()]:
+    for path in [edition.path / "edition.yaml", *page_inputs(page),
+                 *(path for other in references(edition, page) for path in page_inputs(other))]:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def page_inputs(page):
+    return [page.path, *page.photo_files(), *page.input_files()]
 
 
 def record_path(target, page):

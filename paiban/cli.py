@@ -135,8 +135,18 @@ def print_summary(edition, report):
             print(f"      {kind}: {finding['path']}:{finding['line']}: {finding['message']}")
         if len(findings) > SHOWN:
             print(f"      … and {len(findings) - SHOWN} more (paiban check {edition.path})")
+    print_checks(report.get("checks", {}), report.get("check_errors", []))
     if report.get("edition_pdf"):
         print(f"{edition.slug}: {report['edition_pdf']}")
+
+
+def print_checks(summary, errors):
+    """The edition checks' line and their errors (paiban.checks)."""
+    if summary:
+        print("edition checks: " + ", ".join(f"{name} {'ok' if said == 'ok' else 'FAILED'}"
+                                             for name, said in summary.items()))
+    for finding in errors:
+        print(f"      error: {finding['path']}:{finding['line']}: {finding['message']}")
 
 
 def command_watch(args):
@@ -187,7 +197,8 @@ def command_check(args):
     from .build import check_page
     from .fonts import Fonts
     fonts = Fonts()
-    results, reports = [], []
+    from .checks import built_edition_checks
+    results, reports, checks = [], [], {}
     for edition in editions(args.editions):
         printing = edition.printing if args.print else None
         for page in edition.pages:
@@ -195,15 +206,21 @@ def command_check(args):
             results += findings
             if printing:
                 reports.append(print_report(edition, page, placed, args.output))
+        built = built_edition_checks(edition, Path(args.output) / edition.slug)
+        if built:
+            results += built[0]
+            checks[edition.slug] = built[1]
     errors = sum(f.severity == "error" for f in results) + sum(len(r["errors"]) for r in reports)
     if args.json:
-        print(json.dumps({"findings": [f.as_dict() for f in results], "print": reports},
-                         ensure_ascii=False, indent=2))
+        print(json.dumps({"findings": [f.as_dict() for f in results], "print": reports,
+                          "checks": checks}, ensure_ascii=False, indent=2))
     else:
         for finding in results:
             print(finding)
         for report in reports:
             print_prepress(report)
+        for slug, summary in checks.items():
+            print_checks(summary, [])
         print(f"{errors} error(s), {sum(f.severity == 'warning' for f in results)} warning(s)")
     return 1 if errors else 0
 

@@ -75,6 +75,7 @@ class PlacedPage:
     articles: list | None = None        # a news page's modules, for build.json
     blank_fraction: float | None = None  # a news page's blank share of its grid
     tombstones: list | None = None       # a news page's headlines side by side
+    carried: dict | None = None          # a news page's jumping stories' lines carried over
 
 
 class Composer:
@@ -103,15 +104,18 @@ class Composer:
         """A pull quote stays larger than the lead around it: below, a verse breaks."""
         return self.style("lead")[1]
 
-    def lines(self, text, style, width_pt, size=None):
+    def lines(self, text, style, width_pt, size=None, indent=True):
+        """``text`` composed in lines ``width_pt`` wide; ``indent`` False: a paragraph
+        continued from another page or column starts flush."""
         role, style_size, _ = self.style(style)
         size = size or style_size
-        key = (text, style, round(width_pt, 3), size)
+        key = (text, style, round(width_pt, 3), size, indent)
         if key not in self.cache:
+            settings = dict(STYLE_SETTINGS.get(style, {}), **({} if indent else {"indent": 0.0}))
             self.cache[key] = cjk.compose(
                 text, width_pt / size, lambda unit: self.fonts.advance(role, unit),
                 lambda char: self.fonts.ink_side(role, char),
-                rules=replace(self.rules, **STYLE_SETTINGS.get(style, {})))
+                rules=replace(self.rules, **settings))
         return self.cache[key]
 
     def fitting_size(self, texts, style, width_pt, floor=0.0):
@@ -535,12 +539,12 @@ def section_options(composer, section, photos_left, limit, warn_ppi):
 
 
 def fit_page(page, fonts, house, paper_size, rules=cjk.Settings(),
-             warn_ppi=PrintSettings.warn_ppi, paper=""):
+             warn_ppi=PrintSettings.warn_ppi, paper="", kept=0):
     """Place ``page`` on the ``paper_size`` grid of the ``house`` style: frames,
     overset and warnings. No photo gets a frame larger than its pixels fill at
     ``warn_ppi``. Nothing is placed outside the type area or over another frame:
     what does not fit is overset. ``paper`` is the paper's name, for the running
-    head."""
+    head; ``kept``: body lines at the foot left to the colophon."""
     geometry = house.geometry(paper_size)
     composer = Composer(fonts, house, geometry, rules)
     article = page.article
@@ -567,7 +571,7 @@ def fit_page(page, fonts, house, paper_size, rules=cjk.Settings(),
             y = place_lead(composer, article.lead, frames, y,
                            math.floor(geometry.lines * house.lead.page_share), overset)
 
-    foot = pitch if article.credit else 0
+    foot = (kept + (1 if article.credit else 0)) * pitch
     available = round((geometry.type_height - y - foot) / pitch)
     sections, option_sets = [], []
     for index, section in enumerate(article.sections):
@@ -593,7 +597,8 @@ def fit_page(page, fonts, house, paper_size, rules=cjk.Settings(),
         overset += section_overset(section, tail or dropped[0].line)
     blank += max(0, available) * geometry.columns
     if article.credit:
-        frames.append(one_line(composer, "credit", article.credit, geometry.type_height - pitch,
+        frames.append(one_line(composer, "credit", article.credit,
+                               geometry.type_height - (kept + 1) * pitch,
                                1, width, overset))
     for frame in frames:
         for line in frame.lines:

@@ -237,6 +237,34 @@ class RunningHead:
                                  "{paper}, {date}, {issue}, {page} or {title}") from None
 
 
+COLOPHON_PAGES = ("first", "last")
+
+
+@dataclass(frozen=True)
+class Front:
+    """The front page (头版) and the paper's registered facts: the masthead band across
+    the top (masthead, ear, date line) and the colophon (报尾) at a page's foot."""
+    band_share: float = 0.17       # of the type area's lines: the masthead band
+    masthead_share: float = 0.6    # of the base columns: the masthead; the ear the rest
+    masthead: str = "masthead"     # the text style of the name (its size: fitted to the band)
+    art: str | None = None         # or the masthead as supplied art: a PDF in styles/houses/
+    cn: str = ""                   # 国内统一连续出版物号, e.g. CN 64-0001
+    post_code: str = ""            # 邮发代号, e.g. 73-12
+    colophon_page: str = "last"    # the page whose foot carries the colophon
+    colophon: tuple[str, ...] = ()  # its items: 主管, 主办, 出版, address, printer, price …
+
+    def __post_init__(self):
+        within("band_share", self.band_share, 0.1, 0.4)
+        within("masthead_share", self.masthead_share, 0.3, 1)
+        if self.art is not None and ("/" in self.art or not self.art.endswith(".pdf")
+                                     or not (HOUSES / self.art).is_file()):
+            raise FieldError(("art",), f"art {self.art!r} is not a .pdf file in "
+                             "styles/houses/")
+        if self.colophon_page not in COLOPHON_PAGES:
+            raise FieldError(("colophon_page",), f"colophon_page {self.colophon_page!r}: "
+                             "use " + " or ".join(COLOPHON_PAGES))
+
+
 @dataclass(frozen=True)
 class HouseStyle:
     name: str
@@ -249,6 +277,7 @@ class HouseStyle:
     photos: Photos = Photos()
     news: News = News()
     running_head: RunningHead = RunningHead()
+    front: Front = Front()
     stylesheet: str | None = None   # a CSS file beside the style: the paper's own furniture
     path: Path | None = None
 
@@ -284,6 +313,9 @@ class HouseStyle:
                              "file in styles/houses/")
         for name, width in self.rules.items():
             within(f"rule {name}", width, 0, 5, ("rules", name))
+        if self.front.masthead not in self.text_styles:
+            raise FieldError(("front", "masthead"), f"front: masthead {self.front.masthead!r}"
+                             f" is not under text_styles ({', '.join(self.text_styles)})")
 
     def geometry(self, paper_size):
         return self.paper_sizes[paper_size].geometry(paper_size)

@@ -132,6 +132,20 @@ class Story:
     article: Article
     columns: int | None = None
     pin: tuple | None = None
+    jump: bool = False             # continues on a later page (下转)
+    continued: bool = False        # the rest of an article begun on an earlier page (上接)
+    jump_to: int | None = None     # the page numbers the edition's page list resolves
+    continued_from: int | None = None
+
+
+@dataclass
+class Front:
+    """What a front page (``layout: front``) sets above its modules besides the
+    masthead and date line: the index (导读), headlines of the edition named by
+    article id (``index``: (id, line) pairs), resolved to (headline, page number)."""
+    index: list
+    line: int                      # the ``index:`` key of the page plan
+    entries: list = field(default_factory=list)
 
 
 @dataclass
@@ -175,6 +189,8 @@ class Page:
     stories: list = field(default_factory=list)  # a news page's articles (Story)
     ad: Ad | None = None
     lock: bool = False            # a news page keeps the boxes its last build accepted
+    mono: bool = False            # 黑白版: printed in K ink only
+    front: "Front | None" = None  # the front page's masthead band (layout: front)
     # page numbers rendered before this one (a jump's continuation needs its front
     # page's fit): the build, local or on a cluster, starts a page only after these
     after: tuple = ()
@@ -223,6 +239,7 @@ class Edition:
     printing: PrintSettings = PrintSettings()
     output: str = "proof"         # what `paiban build` writes: proof or print
     house: HouseStyle = None      # the paper's look (paiban.house); the default's if None
+    total_issue: int | None = None  # 总第N期: the paper's issues since its first
 
     def __post_init__(self):
         if self.house is None:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import artcheck, cjk, makeup
+from . import artcheck, cjk, front, makeup
 from .boxes import INSET_CHARS
 from .errors import PaibanError
 from .fit import (
@@ -29,6 +29,7 @@ from .fit import (
     running_head,
 )
 from .geometry import Geometry
+from .model import Text
 from .makeup.model import BRIEFS, Style
 from .preflight import Finding, image_problem, upright_size
 from .printing import PrintSettings
@@ -36,6 +37,7 @@ from .printing import PrintSettings
 HEAD_LINES = 3          # the running head's body lines, above the modules
 RUN_IN = re.compile(r"\*\*(.+?)\*\*\s*(.*)\Z", re.DOTALL)   # a brief's bold run-in head
 AD_TOLERANCE = 0.05     # an ad's shape may differ from its slot's by this share
+JUMP_SHARE = 0.5        # of a jumping story's lines, those its first page asks room for
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,11 @@ class Below(Geometry):
     """The grid below the running head: ``skip`` body lines fewer, its top that
     many lines down, so that the makeup's points are the page's."""
     skip: int = HEAD_LINES
+    foot: int = 0        # body lines below it: the colophon's
 
     @property
     def margin_top(self):
-        return (self.trim_height - (self.lines + self.skip) * self.pitch) / 2 \
+        return (self.trim_height - (self.lines + self.skip + self.foot) * self.pitch) / 2 \
             + self.skip * self.pitch
 
 
@@ -63,27 +66,31 @@ class BodyLine:
 
 
 class Copy:
-    """One story's body, composed at each width the makeup asks for, once."""
+    """One story's body, composed at each width the makeup asks for, once. A
+    continued story's body is what its first page ``carried`` over (BodyLines)."""
 
-    def __init__(self, composer, story):
-        self.composer, self.story = composer, story
+    def __init__(self, composer, story, carried=None):
+        self.composer, self.story, self.carried = composer, story, carried
         self.widths = {}
 
     def paragraphs(self):
-        """(kind, text, source line, head characters) in reading order."""
+        """(kind, text, source line, head characters, indented) in reading order."""
+        if self.carried is not None:
+            yield from carried_paragraphs(self.carried)
+            return
         article = self.story.article
         for text in article.lead:
-            yield "p", text.text, text.line, 0
+            yield "p", text.text, text.line, 0, True
         for section in article.sections:
             for heading in (section.title, section.subheading):
                 if heading:
-                    yield "intertitle", heading.text, heading.line, 0
+                    yield "intertitle", heading.text, heading.line, 0, True
             for block in section.blocks:
                 match = RUN_IN.match(block.text) if self.story.role == BRIEFS else None
                 if match:
-                    yield "p", match[1] + "　" + match[2], block.line, len(match[1]) + 1
+                    yield "p", match[1] + "　" + match[2], block.line, len(match[1]) + 1, True
                 else:
-                    yield "p", block.text, block.line, 0
+                    yield "p", block.text, block.line, 0, True
 
     def lines(self, chars):
         """The body lines in a text column ``chars`` characters wide (the briefs'
@@ -92,8 +99,8 @@ class Copy:
             inset = 2 * INSET_CHARS if self.story.role == BRIEFS else 0
             width = (chars - inset) * self.composer.geometry.char
             found = []
-            for kind, text, line, head in self.paragraphs():
-                for composed in self.composer.lines(text, "body", width):
+            for kind, text, line, head, indented in self.paragraphs():
+                for composed in self.composer.lines(text, "body", width, indent=indented):
                     taken = min(head, len(composed.text))
                     found.append(BodyLine(kind if kind == "intertitle" else "line",
                                           composed, line, taken))
@@ -103,8 +110,36 @@ class Copy:
 
     def count(self, chars):
         """What the makeup asks: body lines at the width, and for the briefs box the
-        line its border takes below the text."""
-        return len(self.lines(chars)) + (1 if self.story.role == BRIEFS else 0)
+        line its border takes below the text; for a story that jumps, the share of
+        its lines it keeps on this page and the jump line."""
+        lines = len(self.lines(chars))
+        if self.story.jump:
+            return min(lines, math.ceil(lines * JUMP_SHARE)) + 1
+        return lines + (1 if self.story.role == BRIEFS else 0)
+
+
+def carried_paragraphs(lines):
+    """The paragraphs of body lines carried over from another page, rejoined: the
+    first flush when it continues a paragraph begun there."""
+    for (kind, line), group in itertools.groupby(lines, lambda item: (item.frame_kind,
+                                                                      item.line)):
+        group = list(group)
+        text = group[0].payload.text
+        for before, after in itertools.pairwise(group):
+            word_break = not before.payload.hyphen and text[-1:].isascii() \
+                and text[-1:].isalnum() and after.payload.text[:1].isascii() \
+                and after.payload.text[:1].isalnum()
+            text += (" " if word_break else "") + after.payload.text
+        yield ("intertitle" if kind == "intertitle" else "p", text, line, 0,
+               bool(group[0].payload.indent))
+
+
+def story_deck(composer, story):
+    """The head block's parts besides the headline; a continuation's is its 上接 line."""
+    if story.continued_from:
+        return [("byline", Text(f"（上接第{story.continued_from}版）", story.line),
+                 style_lines(composer, "byline"))]
+    return deck(composer, story.article)
 
 
 def style_lines(composer, name):
@@ -145,7 +180,7 @@ def caption_lines(composer, photo, columns):
 def makeup_article(composer, story, copy, min_ppi):
     geometry = composer.geometry
     photos = []
-    for photo in story.article.photos:
+    for photo in () if story.continued_from else story.article.photos:
         widest = photo.columns or photo_spans(geometry, photo, min_ppi)
         aspect = photo.aspect or (photo.pixels[1] / photo.pixels[0] if photo.pixels else None)
         lines = None
@@ -158,7 +193,7 @@ def makeup_article(composer, story, copy, min_ppi):
     return makeup.Article(
         story.id, story.role, copy.count,
         headline=tuple(text.text for text in story.article.headline), photos=tuple(photos),
-        deck_lines=sum(lines for _, _, lines in deck(composer, story.article)),
+        deck_lines=sum(lines for _, _, lines in story_deck(composer, story)),
         columns=story.columns, pin=story.pin, min_width=deck_width(composer, story))
 
 
@@ -166,24 +201,38 @@ def deck_width(composer, story):
     """The width (pt) of the head block's widest kicker or subtitle, set unbroken
     (news.css) at the byline style's size: the narrowest module that holds it."""
     size = composer.style("byline")[1]
-    return max([len(text.text) * size for kind, text, _ in deck(composer, story.article)
+    return max([len(text.text) * size for kind, text, _ in story_deck(composer, story)
                 if kind in ("kicker", "subtitle")] or [0])
 
 
 def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
-             min_ppi=PrintSettings.min_ppi, paper="", previous=None):
+             min_ppi=PrintSettings.min_ppi, paper="", edition=None, carried=None,
+             previous=None):
     """Make up ``page``'s stories and set each in its module: the placed page, with
-    ``articles`` and ``blank_fraction`` for build.json. ``previous``: the boxes the
-    page's last build accepted (:func:`accepted`), kept while the copy still fits
-    them (always, on a locked page)."""
+    ``articles`` and ``blank_fraction`` for build.json, and the body lines its
+    jumping stories carry over (``carried``: id → lines). A front page sets the
+    masthead band above the modules, the colophon page the colophon below them
+    (both need the ``edition``); ``carried`` gives continued stories their copy.
+    ``previous``: the boxes the page's last build accepted (:func:`accepted`), kept
+    while the copy still fits them (always, on a locked page)."""
     geometry, style = house.geometry(paper_size), Style.of(house, paper_size)
-    composer = Composer(fonts, house, geometry, rules)
+    full = Composer(fonts, house, geometry, rules)
+    skip = front.band_lines(house, geometry) if page.layout == "front" else HEAD_LINES
+    foot = front.colophon_lines(edition, page, geometry)
     below = Below(**{name: getattr(geometry, name) for name in Geometry.__dataclass_fields__},
-                  skip=HEAD_LINES)
-    below = replace(below, lines=geometry.lines - HEAD_LINES)
+                  skip=skip, foot=foot)
+    below = replace(below, lines=geometry.lines - skip - foot)
+    composer = Composer(fonts, house, below, rules)
+    composer.cache = full.cache
     frames, overset = [], []
-    frames.append(running_head(composer, page, paper, overset))
-    copies = {story.id: Copy(composer, story) for story in page.stories}
+    if page.layout == "front":
+        frames += front.band_frames(full, edition, page, skip)
+    else:
+        frames.append(running_head(full, page, paper, overset))
+    if foot:
+        frames.append(front.colophon_frame(house, geometry, foot))
+    copies = {story.id: Copy(composer, story, (carried or {}).get(story.id)
+                             if story.continued_from else None) for story in page.stories}
     reserved = [makeup.Reserved(page.ad.columns, page.ad.lines, page.ad.corner)] \
         if page.ad else []
     try:
@@ -195,10 +244,12 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
         line = next((story.line for story in page.stories if repr(story.id) in error.message),
                     page.ad.line if page.ad and "reserved" in error.message else None)
         raise PaibanError(error.message, page.path, line, fix=error.fix) from None
-    articles = []
+    articles, jumped = [], {}
     for story in page.stories:
         placement = layout.placement(story.id)
         left = set_module(composer, style, story, copies[story.id], placement, frames)
+        if story.jump:
+            jumped[story.id], left = left, []
         entry = {"id": story.id, "role": story.role,
                  "headline": "".join(text.text for text in story.article.headline),
                  "source": f"{story.path}:{story.article.headline[0].line}",
@@ -207,6 +258,11 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
                  "lines": placement.box[3], "headline_size": placement.headline_size,
                  "overset_chars": sum(len(item.payload.text) for item in left),
                  "underset_lines": placement.underset_lines, **placement.setting()}
+        if story.jump:
+            entry.update(jump_to=story.jump_to, carried_chars=sum(
+                len(item.payload.text) for item in jumped[story.id]))
+        if story.continued_from:
+            entry["continued_from"] = story.continued_from
         if left:
             entry["cut_from"] = left[0].payload.text[:SHOWN]
             overset.append(Overset("article", left[0].line, entry["overset_chars"],
@@ -214,13 +270,13 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
         articles.append(entry)
     for _, box in layout.reserved:
         set_ad(composer, page, box, frames)
-    frames += module_rules(geometry, [p.box for p in layout.placements if p.role != BRIEFS]
+    frames += module_rules(below, [p.box for p in layout.placements if p.role != BRIEFS]
                            + [box for _, box in layout.reserved])
     copy = sum(len(text.text) for text in page.article.texts())
     return PlacedPage(geometry, frames, overset, [], round(layout.blank_slots),
                       copy - sum(o.characters for o in overset), articles,
                       round(layout.blank_fraction, 5),
-                      [list(pair) for pair in layout.tombstones])
+                      [list(pair) for pair in layout.tombstones], carried=jumped)
 
 
 def accepted(record):
@@ -235,11 +291,12 @@ def accepted(record):
 
 
 def grid_box(geometry, box):
-    """A grid box (column, line, columns, lines below the running head) in points
-    from the type area's top-left corner."""
+    """A grid box (column, line, columns, lines below the running head or the
+    masthead band: a :class:`Below` grid) in points from the type area's top-left
+    corner."""
     column, line, columns, lines = box
     x, width = geometry.span(column, columns)
-    return x, (line + HEAD_LINES) * geometry.pitch, width, lines * geometry.pitch
+    return x, (line + geometry.skip) * geometry.pitch, width, lines * geometry.pitch
 
 
 def headline_breaks(texts, per_line):
@@ -264,7 +321,8 @@ def set_module(composer, style, story, copy, placement, frames):
         frames.append(Frame("briefs", x, y + pitch / 2, width, height - pitch,
                             source_line=story.line))
     size = placement.headline_size
-    for kind, text, lines in deck(composer, article)[:1] if article.kicker else ():
+    for kind, text, lines in story_deck(composer, story)[:1] if article.kicker \
+            and not story.continued_from else ():
         frames.append(Frame(kind, x, head_y, width, lines * pitch, text=text.text,
                             source_line=text.line))
         head_y += lines * pitch
@@ -278,7 +336,7 @@ def set_module(composer, style, story, copy, placement, frames):
                             text=text, size=size, source_line=line,
                             style="briefs-label" if briefs else story.role))
     head_y += block
-    for kind, text, lines in deck(composer, article):
+    for kind, text, lines in story_deck(composer, story):
         if kind != "kicker":
             frames.append(Frame(kind, x, head_y, width, lines * pitch, text=text.text,
                                 source_line=text.line))
@@ -292,9 +350,13 @@ def set_module(composer, style, story, copy, placement, frames):
             photo_columns |= set(range(box[0], box[0] + box[2]))
     column_width = placement.column_chars * geometry.char
     lines = copy.lines(placement.column_chars)
+    counts = list(placement.column_lines)
+    if story.jump:   # the jump line takes the last line of the last column
+        last = max(n for n, count in enumerate(counts) if count)
+        counts[last] -= 1
     start = 0
     tops = []
-    for n, count in enumerate(placement.column_lines):
+    for n, count in enumerate(counts):
         column = placement.box[0] + n
         if placement.text_columns == placement.box[2]:
             left = geometry.span(column, 1)[0]
@@ -305,17 +367,22 @@ def set_module(composer, style, story, copy, placement, frames):
         tops.append((left, top, count))
         if count:
             inset = INSET_CHARS * geometry.char if briefs else 0
-            frames.append(Frame("column", left + inset, (top + HEAD_LINES) * pitch,
+            frames.append(Frame("column", left + inset, (top + geometry.skip) * pitch,
                                 column_width - 2 * inset, count * pitch,
                                 lines=lines[start:start + count], source_line=story.line))
         start += count
+    if story.jump:
+        left, top, count = tops[last]
+        frames.append(Frame("jump", left, (top + count + geometry.skip) * pitch, column_width,
+                            pitch, text=f"（下转第{story.jump_to}版）", source_line=story.line))
     for (left, top, count), (right, other, more) in itertools.pairwise(tops):
         if count and more and not briefs:
             first = max(top, other)
             depth = min(top + count, other + more) - first
             if depth > 0:
-                frames.append(Frame("rule", (left + column_width + right) / 2, (first + HEAD_LINES)
-                                    * pitch, 0, depth * pitch, style="vertical"))
+                frames.append(Frame("rule", (left + column_width + right) / 2,
+                                    (first + geometry.skip) * pitch, 0, depth * pitch,
+                                    style="vertical"))
     return lines[start:]
 
 

@@ -45,6 +45,22 @@ def upright(image):
     return image if image.mode == base else image.convert(base)
 
 
+def grey_image(data, cache):
+    """A photo file's bytes as the grey JPEG a black-and-white page (黑白版) prints in
+    K alone: the upright picture's luminance. Cached by content."""
+    key = hashlib.sha256(data + b"grey" + CODE).hexdigest()[:24]
+    target = cache / f"{key}.jpg"
+    if target.is_file():
+        return target
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        picture = upright(image).convert("L")
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=92)
+    write_atomically(target, buffer.getvalue())
+    return target
+
+
 def proof_image(data, profile, cache):
     """A photo file's bytes as WeasyPrint places them faithfully on the proof: an
     8-bit grey or RGB JPEG as it is (WeasyPrint turns it itself), anything else as the

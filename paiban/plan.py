@@ -15,9 +15,9 @@ from pathlib import Path
 from .errors import PaibanError, shown
 from .makeup import BRIEFS, ROLES
 from .makeup.model import CORNERS
-from .model import Ad, Box, PullQuote, Story, Table
+from .model import Ad, Box, Front, PullQuote, Story, Table
 
-ENTRY_KEYS = ("file", "role", "columns", "pin")
+ENTRY_KEYS = ("file", "role", "columns", "pin", "jump", "continued")
 ARTICLE_KEYS = ("id",)
 AD_KEYS = ("file", "columns", "lines", "corner")
 AD_FORMATS = (".png", ".jpg", ".jpeg", ".pdf")
@@ -75,6 +75,18 @@ def stories(meta, path, text, grid_columns):
                                               "body lines from the top-left of the grid)")
         story = parse_story(file, role, line, folder)
         story.columns, story.pin = columns, tuple(pin) if pin else None
+        for key in ("jump", "continued"):
+            if not isinstance(entry.get(key, False), bool):
+                raise PaibanError(f"'{key}' is true or false, not {shown(entry[key])}", path,
+                                  line, fix=f"write '{key}: true' or leave it out")
+        story.jump, story.continued = entry.get("jump", False), entry.get("continued", False)
+        if story.jump and story.continued:
+            raise PaibanError(f"article {shown(story.id)} both jumps and is continued here",
+                              path, line, fix="an article continues once: 'jump: true' on "
+                                              "its first page, 'continued: true' on the next")
+        if (story.jump or story.continued) and role == BRIEFS:
+            raise PaibanError("the briefs box does not jump", path, line,
+                              fix="remove 'jump'/'continued' from the briefs entry")
         if story.id in ids:
             raise PaibanError(f"article id {shown(story.id)} is also {ids[story.id]}'s",
                               path, line, fix="give each article its own 'id:' (or file name)")
@@ -139,6 +151,23 @@ def relative_src(src, file, page_folder):
     if src.startswith("data:") or ":" in src or os.path.isabs(src):
         return src
     return os.path.normpath(os.path.relpath(Path(file).parent / src, page_folder))
+
+
+def front_settings(meta, path, text):
+    """A front page's ``index:`` (导读): the ids of articles (or feature page files'
+    stems) of this edition whose headlines and pages it lists."""
+    from .source import find_key_line
+    line = find_key_line(text, "index")
+    index = meta.get("index", [])
+    if not isinstance(index, list) or not all(isinstance(name, str) and ID.match(name)
+                                              for name in index):
+        raise PaibanError(f"'index' lists article ids, not {shown(index)}", path, line,
+                          fix="e.g. 'index: [gongshi, p05-dawukou]' (article ids or feature "
+                              "page file names)")
+    if meta.get("ear", "index") != "index":
+        raise PaibanError(f"the ear holds the index, not {shown(meta['ear'])}", path,
+                          find_key_line(text, "ear"), fix="write 'ear: index' or leave it out")
+    return Front([(name, line) for name in index], line)
 
 
 def lock(meta, path, text):

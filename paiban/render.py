@@ -24,7 +24,7 @@ from .fonts import ROOT, cache_root
 from .house import HOUSES
 from .makeup.model import ROLES
 from .preflight import DATA_IMAGE_BYTES, photo_bytes
-from .photos import proof_image
+from .photos import grey_image, proof_image
 from .printing import cmyk_image, print_css
 
 with known_libraries():
@@ -172,10 +172,11 @@ def page_characters(html):
     return set(unescape(re.sub(r"<[^>]*>", "", html))) - set("\n")
 
 
-def page_css(house, geometry, fonts):
+def page_css(house, geometry, fonts, mono=False):
     """@page and the variables the stylesheets use, all from the house style: the
     grid's geometry; for every text style its font stack (the lock's chain for its
-    role), size, leading, tracking and colour; the colours as CMYK; rule widths."""
+    role), size, leading, tracking and colour; the colours as CMYK (on a ``mono``
+    page, 黑白版, each as the K tint of its darkness); rule widths."""
     variables = dict(geometry.css_variables())
     for name, style in house.text_styles.items():
         size = style.size or geometry.body_size
@@ -186,6 +187,8 @@ def page_css(house, geometry, fonts):
         variables[f"{name}-tracking"] = f"{style.tracking * size:.3f}pt"
         variables[f"{name}-colour"] = f"var(--{css_name(style.colour)})"
     for name, cmyk in house.colours.items():
+        if mono:
+            cmyk = (0, 0, 0, k_tint(cmyk))
         variables[css_name(name)] = "device-cmyk({:g} {:g} {:g} {:g})".format(
             *(value / 100 for value in cmyk))
     for name, width in house.rules.items():
@@ -198,6 +201,12 @@ def page_css(house, geometry, fonts):
     variables = "".join(f"--{k}:{v};" for k, v in variables.items())
     return (f"@page {{ size: {geometry.trim_width:.3f}pt {geometry.trim_height:.3f}pt; "
             f"margin: 0 }}\n:root {{ {variables} }}")
+
+
+def k_tint(cmyk):
+    """The K percentage as dark as a CMYK colour reads (its luminance weights)."""
+    cyan, magenta, yellow, black = cmyk
+    return min(100, round(black + 0.3 * cyan + 0.59 * magenta + 0.11 * yellow))
 
 
 def stylesheet_files(edition):
@@ -229,6 +238,8 @@ def render(edition, page, placed, fonts, printing=None):
     CMYK, the output intent's profile, bleed and marks."""
     extra_css, roots, options = "", [edition.path, STYLES_DIR, cache_root()], {}
     placed = placeable(page, placed)
+    if page.mono:
+        placed = mono_frames(edition, placed)
     if printing:
         placed = print_frames(edition, placed, printing)
         extra_css = print_css(printing)
@@ -244,7 +255,7 @@ def render(edition, page, placed, fonts, printing=None):
     font_config = FontConfiguration()
     stylesheets = [CSS(filename=path, url_fetcher=fetcher) for path in stylesheet_files(edition)]
     stylesheets.append(CSS(string=font_face_css(faces)
-                           + page_css(edition.house, placed.geometry, fonts)
+                           + page_css(edition.house, placed.geometry, fonts, page.mono)
                            + extra_css, url_fetcher=fetcher, font_config=font_config,
                            color_profiles=options.get("color_profiles")))
     return HTML(string=html, base_url=next(iter(urls)),
@@ -272,6 +283,12 @@ def print_frames(edition, placed, printing):
     cache = cache_root() / "print-images"
     return with_photos(placed, lambda src: cmyk_image(photo_bytes(edition, src), printing,
                                                       cache))
+
+
+def mono_frames(edition, placed):
+    """The placed page of a black-and-white page (黑白版) with its photos in grey."""
+    cache = cache_root() / "grey-images"
+    return with_photos(placed, lambda src: grey_image(photo_bytes(edition, src), cache))
 
 
 def proof_frames(edition, placed):

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from . import plan
+from . import jumps, plan
 from .chars import join_wrapped
 from .cjk import Settings
 from .errors import PaibanError, shown
@@ -39,9 +39,12 @@ from .printing import PrintSettings, profile_problem
 
 EDITION_FILE = "edition.yaml"
 CONTAINERS = ("subtitle", "byline", "lead", "credit", "kicker")
-LAYOUTS = ("feature", "news")
+LAYOUTS = ("feature", "news", "front")   # front: a news page under the masthead (头版)
+NEWS_LAYOUTS = ("news", "front")
 EDITOR_ROLES = ("editor", "art_editor", "proofreader")
-PAGE_KEYS = ("page", "title", "layout", "editors", "headline", "articles", "ad", "lock")
+PAGE_KEYS = ("page", "title", "layout", "editors", "headline", "articles", "ad", "colour",
+             "ear", "index", "lock")
+COLOURS = ("colour", "mono")   # 彩色版, 黑白版 (K ink only)
 HEADLINE_FORMS = ("horizontal", "vertical")  # 横排, 竖排
 
 
@@ -164,8 +167,8 @@ def find_key_line(text, key, first_line=1):
     return first_line
 
 
-EDITION_KEYS = ("paper", "date", "issue", "pages", "house", "paper_size", "sample",
-                "composition", "output", "print")
+EDITION_KEYS = ("paper", "date", "issue", "total_issue", "pages", "house", "paper_size",
+                "sample", "composition", "output", "print")
 
 
 def parse_edition(folder):
@@ -197,6 +200,12 @@ def parse_edition(folder):
                           fix="write the paper's name, e.g. 'paper: 示例日报'")
     date = need("date", datetime.date)
     issue = need("issue", int)
+    total_issue = data.get("total_issue")
+    if total_issue is not None and (not isinstance(total_issue, int)
+                                    or isinstance(total_issue, bool) or total_issue < issue):
+        raise PaibanError(f"'total_issue' must be a whole number from 'issue' up, not "
+                          f"{shown(total_issue)}", path, find_key_line(text, "total_issue"),
+                          fix="the paper's running issue count since its first (总第N期)")
     pages = need("pages", list)
     house = house_style(data.get("house", DEFAULT_HOUSE), path, find_key_line(text, "house"))
     paper_size = data.get("paper_size", "broadsheet")
@@ -217,12 +226,16 @@ def parse_edition(folder):
                           find_key_line(text, "output"),
                           fix=f"use one of: {', '.join(OUTPUTS)}")
     pages_line = find_key_line(text, "pages")
-    parsed = [parse_page(page_file(folder, name, path, pages_line)) for name in pages]
+    parsed = [parse_page(page_file(folder, name, path, pages_line), number)
+              for name, number in page_entries(pages, path, text)]
     check_page_list(parsed, path, pages_line)
+    parsed.sort(key=lambda page: page.number)   # the edition PDF's order, whatever the list's
     check_photo_columns(parsed, house.geometry(paper_size))
-    return Edition(folder, paper, date, issue, paper_size, parsed,
-                   sample=bool(data.get("sample", False)), composition=composition,
-                   printing=printing, output=output, house=house)
+    edition = Edition(folder, paper, date, issue, paper_size, parsed,
+                      sample=bool(data.get("sample", False)), composition=composition,
+                      printing=printing, output=output, house=house, total_issue=total_issue)
+    jumps.resolve(edition)
+    return edition
 
 
 def house_style(name, path, line):
@@ -235,6 +248,26 @@ def house_style(name, path, line):
         raise PaibanError(f"no house style {shown(name)}", path, line,
                           fix=f"use one of: {known} (files in styles/houses/)")
     return load_house(name)
+
+
+def page_entries(pages, path, text):
+    """(file name, page number or None) of each entry of the page list: a file name
+    (its front matter says 'page:'), or ``{page: N, file: F}``, where the edition
+    states the number: the one place to renumber a page, which jump lines, the index
+    and the running heads then follow."""
+    line = find_key_line(text, "pages")
+    entries = []
+    for entry in pages:
+        if isinstance(entry, dict):
+            if set(entry) != {"page", "file"} or not isinstance(entry["page"], int) \
+                    or isinstance(entry["page"], bool) or entry["page"] < 1:
+                raise PaibanError(f"page list entry {shown(entry)} is not "
+                                  "'{page: N, file: F}'", path, line,
+                                  fix="write e.g. '- {page: 1, file: p01-front.md}'")
+            entries.append((entry["file"], entry["page"]))
+        else:
+            entries.append((entry, None))
+    return entries
 
 
 def page_file(folder, name, path, line):
@@ -261,7 +294,8 @@ def check_page_list(pages, path, line):
             raise PaibanError(f"page number {page.number} is given by both "
                               f"{numbers[page.number].name} and {page.path.name}",
                               page.path, find_key_line(read_text(page.path), "page"),
-                              fix="give every page its own number in its front matter")
+                              fix=f"give every page its own number ({EDITION_FILE}'s page "
+                                  "list or the page's front matter)")
         numbers[page.number] = page.path
         stem = page.path.stem
         if stem in names:
@@ -339,20 +373,22 @@ def read_source(path):
     return text, None, tokens
 
 
-def parse_page(path):
-    """Parse one page source file into a :class:`Page`."""
+def parse_page(path, number=None):
+    """Parse one page source file into a :class:`Page`; ``number``: the page number
+    the edition's page list gives it."""
     path = Path(path)
     text, meta, tokens = read_source(path)
     if meta is None:
         raise PaibanError("page has no front matter", path, 1,
                           fix="start the file with a '---' block giving page, title, layout")
-    page = page_metadata(meta, path, text)
-    if page.layout == "news":
+    page = page_metadata(meta, path, text, number)
+    if page.layout in NEWS_LAYOUTS:
         return news_page(page, meta, tokens, path, text)
-    for key in ("articles", "ad", "lock"):
+    for key in ("articles", "ad", "ear", "index", "lock"):
         if key in meta:
             raise PaibanError(f"'{key}' is for news pages", path, find_key_line(text, key),
-                              fix="add 'layout: news' to list the page's article files")
+                              fix="add 'layout: news' (or 'layout: front' for the front "
+                                  "page) to list the page's article files")
     page.article = parse_article(tokens, path, text)
     if page.article.kicker:
         raise PaibanError("a kicker (引题) is set on news pages only", path,
@@ -370,18 +406,31 @@ def news_page(page, meta, tokens, path, text):
     page.stories = plan.stories(meta, path, text, MAX_PHOTO_COLUMNS + 1)
     page.ad = plan.ad_slot(meta, path, text)
     page.lock = plan.lock(meta, path, text)
+    if page.layout == "front":
+        page.front = plan.front_settings(meta, path, text)
+    else:
+        for key in ("ear", "index"):
+            if key in meta:
+                raise PaibanError(f"'{key}' is for the front page", path,
+                                  find_key_line(text, key),
+                                  fix="write 'layout: front' on the front page")
     page.article = Stories(page.stories)
     return page
 
 
-def page_metadata(meta, path, text):
+def page_metadata(meta, path, text, number=None):
     def line_of(key):
         return find_key_line(text, key, 1)
 
-    number = meta.get("page")
+    if number is not None and "page" in meta:
+        raise PaibanError(f"the page number is stated in {EDITION_FILE} (page {number})",
+                          path, line_of("page"),
+                          fix=f"delete this 'page:' line: {EDITION_FILE} numbers the page")
+    number = meta.get("page") if number is None else number
     if not isinstance(number, int) or isinstance(number, bool) or number < 1:
         raise PaibanError(f"'page' must be a page number, not {shown(number)}", path,
-                          line_of("page"), fix="write e.g. 'page: 5'")
+                          line_of("page"), fix="write e.g. 'page: 5', or number the page in "
+                                              f"{EDITION_FILE}: '- {{page: 5, file: …}}'")
     title = meta.get("title", "")
     if not isinstance(title, str):
         raise PaibanError("'title' must be text", path, line_of("title"))
@@ -403,8 +452,13 @@ def page_metadata(meta, path, text):
     for key in meta:
         if key not in PAGE_KEYS:
             raise unknown_key(key, PAGE_KEYS, path, line_of(key), "page front matter")
+    colour = meta.get("colour", "colour")
+    if colour not in COLOURS:
+        raise PaibanError(f"unknown colour {shown(colour)}", path, line_of("colour"),
+                          fix="write 'colour: mono' for a black-and-white page (黑白版, K "
+                              "ink only), or 'colour: colour' (the default)")
     editors = {role: editors.get(role, "") for role in EDITOR_ROLES}
-    return Page(path, number, title, layout, editors, None, headline)
+    return Page(path, number, title, layout, editors, None, headline, mono=colour == "mono")
 
 
 def inline_text(token):

@@ -1,3 +1,4 @@
+import re
 import shutil
 from pathlib import Path
 
@@ -39,6 +40,36 @@ def edition_copy(tmp_path):
     return target
 
 
+def feature_page(edition):
+    """The sample edition's feature page (专版), wherever its page list puts it."""
+    return next(page for page in edition.pages if page.layout == "feature")
+
+
+def entry_of(report, name):
+    """The build.json entry of the page file ``name`` (e.g. "p05-dawukou.md")."""
+    return next(entry for entry in report["pages"] if entry["source"].endswith("/" + name))
+
+
+def keep_pages(folder, *files):
+    """The sample edition copied to ``folder`` reduced to the page files named: the
+    others leave the page list, and a jump whose other page left goes with it."""
+    plan = folder / "edition.yaml"
+    text = plan.read_text(encoding="utf-8")
+    for name in ("p01-front.md", "p05-dawukou.md", "p06-yaowen.md"):
+        if name not in files:
+            text = re.sub(rf"\n  - \{{page: \d+, file: {name}\}}", "", text)
+    plan.write_text(text, encoding="utf-8")
+    if "p01-front.md" not in files and "p06-yaowen.md" in files:
+        news = folder / "p06-yaowen.md"
+        news.write_text(re.sub(r"\n  - \{file: articles/front-lead.md[^\n]*", "",
+                               news.read_text(encoding="utf-8")), encoding="utf-8")
+    if "p06-yaowen.md" not in files and "p01-front.md" in files:
+        front = folder / "p01-front.md"
+        front.write_text(front.read_text(encoding="utf-8").replace(", jump: true", ""),
+                         encoding="utf-8")
+    return folder
+
+
 BODY = "大武口区政协召开协商座谈会，委员们围绕生态修复建言献策。"
 
 
@@ -58,7 +89,7 @@ def make_edition(folder, body=BODY, front="page: 1\ntitle: 专版\nlayout: featu
 def write_edition(folder, pages=3, issue=9):
     """A small multi-page edition made of the sample's own sections, rearranged."""
     from paiban.source import parse_edition
-    sample = parse_edition(SAMPLE_EDITION).pages[0].article
+    sample = feature_page(parse_edition(SAMPLE_EDITION)).article
     sections = [s for s in sample.sections if s.title]
     folder.mkdir(parents=True)
     names = []

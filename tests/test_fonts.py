@@ -18,7 +18,7 @@ from paiban.errors import PaibanError
 from paiban.fonts import Fonts
 from paiban.source import parse_edition
 
-from conftest import SAMPLE_EDITION, edited_lock
+from conftest import SAMPLE_EDITION, edited_lock, entry_of, keep_pages
 from typeset_lines import set_lines, violations
 
 # ≒ and one ideograph each of Extensions B, C, E, F and G.
@@ -31,7 +31,7 @@ EXTENSION_I = "\U0002EBF0"  # in no face of the lock
 def sample_copy(folder, headline, lead, body):
     """The sample edition with ``headline`` replacing its first headline line, and
     ``lead`` and ``body`` put into the first lead and the first body paragraph."""
-    shutil.copytree(SAMPLE_EDITION, folder)
+    keep_pages(shutil.copytree(SAMPLE_EDITION, folder), "p05-dawukou.md")
     page = folder / "p05-dawukou.md"
     text = page.read_text(encoding="utf-8")
     for old, new in [("# 履职尽责结硕果\n", f"# {headline}\n"),
@@ -184,8 +184,9 @@ def test_paiban_fonts_lists_each_roles_chain_and_the_fallback_faces(capsys):
 def test_a_page_without_fallback_characters_embeds_no_fallback_face(sample_build, rare_build,
                                                                     fonts):
     _, sample = sample_build
-    assert {role_of(name) for name in sample["pages"][0]["fonts"]} == set(fonts.text_roles)
-    assert sample["pages"][0]["fallbacks"] == {}
+    feature = entry_of(sample, "p05-dawukou.md")
+    assert {role_of(name) for name in feature["fonts"]} == set(fonts.text_roles)
+    assert feature["fallbacks"] == {}
     _, entry, _, _ = rare_build
     assert {role_of(name) for name in entry["fonts"]} == set(fonts.roles)
     # A fallback face is cut down to the characters it sets on the page (HarfBuzz

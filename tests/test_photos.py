@@ -11,7 +11,7 @@ from paiban.errors import PaibanError
 from paiban.house import DEFAULT_HOUSE, load_house
 from paiban.source import parse_edition
 
-from conftest import BODY, make_edition, real_photo
+from conftest import BODY, keep_pages, make_edition, real_photo
 
 PHOTO_LINE = 11  # make_edition: the body starts on line 9, the photo follows it
 BROADSHEET = load_house(DEFAULT_HOUSE).geometry("broadsheet")
@@ -223,7 +223,8 @@ def test_real_photographs_keep_to_the_ink_limit_in_print(edition_copy, fonts, tm
     import pikepdf
     from paiban.cli import main
     from paiban.printing import total_ink
-    entry = build(edition_copy, fonts, tmp_path / "out", output="print")
+    entry = build(keep_pages(edition_copy, "p05-dawukou.md"), fonts, tmp_path / "out",
+                  output="print")
     with pikepdf.open(entry["pdf"]) as pdf:
         pictures = [pikepdf.PdfImage(image).as_pil_image()
                     for image in pdf.pages[0].get_images().values()]

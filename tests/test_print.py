@@ -21,7 +21,8 @@ from paiban.cli import main
 from paiban.printing import DEFAULT_PROFILE, total_ink
 from paiban.source import parse_edition
 
-from conftest import BODY, SAMPLE_EDITION, landscape_photo, make_edition, sample_line
+from conftest import (BODY, SAMPLE_EDITION, keep_pages, landscape_photo, make_edition,
+                      sample_line)
 
 MM = 72 / 25.4
 TRIM = (390 * MM, 545 * MM)
@@ -32,9 +33,7 @@ GREY_LINE = sample_line("![大武口区政协委员会客室授牌仪式。]")
 def with_photos(folder, colour="photos/hills.jpg", grey="photos/grey.png", extra=""):
     """The sample edition's feature page with a generated RGB photo and a grey one
     placed, and no other photo (its news page, with photos of its own, left out)."""
-    plan = folder / "edition.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("  - p06-yaowen.md\n", ""),
-                    encoding="utf-8")
+    keep_pages(folder, "p05-dawukou.md")
     (folder / "photos").mkdir(exist_ok=True)
     landscape_photo(folder / "photos" / "hills.jpg")
     Image.open(folder / "photos" / "hills.jpg").convert("L").save(folder / "photos" / "grey.png")

@@ -21,8 +21,10 @@ def error_of(path):
 def test_sample_edition_parses():
     from conftest import SAMPLE_EDITION
     edition = parse_edition(SAMPLE_EDITION)
-    page = edition.pages[0]
-    assert (page.number, page.title, page.layout) == (5, "专版", "feature")
+    assert [(p.number, p.layout) for p in edition.pages] == [(1, "front"), (2, "feature"),
+                                                               (3, "news")]
+    page = edition.pages[1]
+    assert (page.number, page.title, page.layout) == (2, "专版", "feature")
     assert len(page.article.sections) == 5
     assert sum(len(s.photos) for s in page.article.sections) == 10
 

@@ -1,0 +1,219 @@
+"""The front page, jumps between pages and the edition checks, read from the PDFs."""
+
+import dataclasses
+import json
+import re
+
+import pymupdf
+import pytest
+
+from paiban import render
+from paiban.build import build_edition
+from paiban.checks import edition_checks, non_k_colours
+from paiban.errors import PaibanError
+from paiban.source import parse_edition
+
+from conftest import SAMPLE_EDITION
+
+
+def page_text(path):
+    with pymupdf.open(path) as document:
+        return document[0].get_text()
+
+
+def spans(path):
+    with pymupdf.open(path) as document:
+        return [(span["text"], span["size"]) for block in document[0].get_text("dict")["blocks"]
+                for line in block.get("lines", ()) for span in line["spans"]
+                if span["text"].strip()]
+
+
+def pdf_of(report, number):
+    return next(entry["pdf"] for entry in report["pages"] if entry["page"] == number)
+
+
+def build(folder, out, fonts):
+    return build_edition(parse_edition(folder), fonts, out)
+
+
+def test_front_page_has_masthead_date_line_and_index_with_page_numbers(sample_build):
+    _, report = sample_build
+    front = pdf_of(report, 1)
+    text = page_text(front)
+    assert "示例日报" in text
+    assert "农历壬寅年腊月廿五" in text          # 2023-01-16, from the lunar calendar
+    assert "星期一" in text and "今日3版" in text and "总第12001期" in text
+    assert "CN 00-0000" in text and "邮发代号" in text
+    largest = max(spans(front), key=lambda span: span[1])
+    assert largest[0] == "示例日报"
+    # the index: each entry's headline and the page the edition's page list gives it
+    assert re.search(r"履职尽责结硕果.*\n?第2版", text)
+    assert "导读" in text
+
+
+def test_jump_line_and_continuation_name_each_others_pages(sample_build):
+    _, report = sample_build
+    assert "（下转第3版）" in page_text(pdf_of(report, 1))
+    continued = page_text(pdf_of(report, 3))
+    assert "（上接第1版）" in continued
+    lead = next(a for a in report["pages"][0]["articles"] if a["id"] == "front-lead")
+    assert lead["jump_to"] == 3 and lead["carried_chars"] > 100
+    rest = next(a for a in report["pages"][2]["articles"] if a["id"] == "front-lead")
+    assert rest["continued_from"] == 1 and rest["overset_chars"] == 0
+    # the text continues where the front page stops: its first words are on page 3
+    carried_start = "夯实委员队伍管理"
+    assert carried_start in continued.replace("\n", "") or \
+        carried_start in page_text(pdf_of(report, 1)).replace("\n", "")
+
+
+def test_renumbering_a_page_in_the_page_list_moves_jump_lines_and_index(edition_copy,
+                                                                        tmp_path, fonts):
+    plan = edition_copy / "edition.yaml"
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace("{page: 2, file: p05-dawukou.md}", "{page: 5, file: p05-dawukou.md}")
+    text = text.replace("{page: 3, file: p06-yaowen.md}", "{page: 2, file: p06-yaowen.md}")
+    plan.write_text(text, encoding="utf-8")
+    report = build(edition_copy, tmp_path / "out", fonts)
+    front = page_text(pdf_of(report, 1))
+    assert "（下转第2版）" in front and "（下转第3版）" not in front
+    assert re.search(r"履职尽责结硕果.*\n?第5版", front)
+    assert "（上接第1版）" in page_text(pdf_of(report, 2))
+    assert "第2版" in page_text(pdf_of(report, 2))
+
+
+def test_edition_checks_pass_on_the_sample(sample_build):
+    _, report = sample_build
+    assert report["checks"] == dict.fromkeys(
+        ("masthead", "folios", "ads", "references", "colophon", "mono"), "ok")
+    assert report["check_errors"] == [] and report["ok"]
+    assert json.loads((sample_build[0] / "build.json").read_text())["checks"]["masthead"] == "ok"
+
+
+def test_a_masthead_smaller_than_a_headline_fails_its_check(edition_copy, tmp_path, fonts):
+    plan = edition_copy / "edition.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "paper: 示例日报", "paper: 示例日报示例日报示例日报示例日报示例日报"), encoding="utf-8")
+    report = build(edition_copy, tmp_path / "out", fonts)
+    assert report["checks"]["masthead"].startswith("the masthead is not the largest text")
+    assert not report["ok"]
+
+
+@pytest.mark.parametrize("css, check", [
+    (".running-head .folio { right: auto; left: 0 }", "folios"),
+    (".ad-label { visibility: hidden }", "ads"),
+    (".jump-line { visibility: hidden }", "references"),
+])
+def test_an_edition_made_to_break_a_check_fails_it(edition_copy, tmp_path, monkeypatch,
+                                                   fonts, css, check):
+    broken = tmp_path / "broken.css"
+    broken.write_text(css, encoding="utf-8")
+    files = render.stylesheet_files
+    monkeypatch.setattr(render, "stylesheet_files", lambda edition: files(edition) + [broken])
+    report = build(edition_copy, tmp_path / "out", fonts)
+    assert report["checks"][check] != "ok"
+    assert all(said == "ok" for name, said in report["checks"].items() if name != check)
+    assert not report["ok"]
+
+
+def test_a_colophon_without_its_price_fails_its_check(sample_build):
+    _, report = sample_build
+    edition = parse_edition(SAMPLE_EDITION)
+    front = dataclasses.replace(edition.house.front, colophon=tuple(
+        item for item in edition.house.front.colophon if "定价" not in item))
+    edition.house = dataclasses.replace(edition.house, front=front)
+    pdfs = {entry["page"]: entry["pdf"] for entry in report["pages"]}
+    findings, summary = edition_checks(edition, pdfs)
+    assert "lacks the price (定价)" in summary["colophon"]
+
+
+def test_a_black_and_white_page_carries_k_ink_only(edition_copy, tmp_path, sample_build,
+                                                   fonts):
+    page = edition_copy / "p06-yaowen.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "layout: news\n", "layout: news\ncolour: mono\n"), encoding="utf-8")
+    report = build(edition_copy, tmp_path / "out", fonts)
+    mono_pdf = pdf_of(report, 3)
+    assert non_k_colours(mono_pdf) == [] and report["checks"]["mono"] == "ok"
+    colour_pdf = pdf_of(sample_build[1], 3)
+    assert non_k_colours(colour_pdf)           # the red headlines and colour photos
+    findings, summary = edition_checks(parse_edition(edition_copy), {3: colour_pdf})
+    assert "black-and-white (黑白版) but uses" in summary["mono"]
+
+
+def test_a_jump_to_no_page_is_a_located_error(edition_copy):
+    page = edition_copy / "p06-yaowen.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(re.sub(r"\n  - \{file: articles/front-lead.md[^\n]*", "", text),
+                    encoding="utf-8")
+    with pytest.raises(PaibanError) as error:
+        parse_edition(edition_copy)
+    assert "jumps to a page that does not carry it" in error.value.message
+    assert error.value.path.name == "p01-front.md" and error.value.line
+
+
+def test_a_jump_backwards_is_a_located_error(edition_copy):
+    front, inside = edition_copy / "p01-front.md", edition_copy / "p06-yaowen.md"
+    front.write_text(front.read_text(encoding="utf-8").replace(
+        "role: 头条, jump: true", "role: 头条, continued: true"), encoding="utf-8")
+    inside.write_text(inside.read_text(encoding="utf-8").replace(
+        "continued: true", "jump: true"), encoding="utf-8")
+    with pytest.raises(PaibanError) as error:
+        parse_edition(edition_copy)
+    assert "a jump goes to a later page" in error.value.message
+    assert error.value.path.name == "p01-front.md" and error.value.line > 1
+
+
+def test_the_page_number_is_stated_in_one_place(edition_copy):
+    page = edition_copy / "p05-dawukou.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("title: 专版", "page: 2\ntitle: 专版"),
+                    encoding="utf-8")
+    with pytest.raises(PaibanError) as error:
+        parse_edition(edition_copy)
+    assert "stated in edition.yaml" in error.value.message
+
+
+def test_an_index_entry_naming_no_article_is_a_located_error(edition_copy):
+    front = edition_copy / "p01-front.md"
+    front.write_text(front.read_text(encoding="utf-8").replace("index: [", "index: [nosuch, "),
+                     encoding="utf-8")
+    with pytest.raises(PaibanError) as error:
+        parse_edition(edition_copy)
+    assert "'nosuch'" in error.value.message and error.value.path.name == "p01-front.md"
+
+
+def test_an_edit_carried_to_the_continuation_rebuilds_both_pages_and_no_other(
+        edition_copy, tmp_path, fonts):
+    out = tmp_path / "out"
+    build(edition_copy, out, fonts)
+    lead = edition_copy / "articles" / "front-lead.md"
+    lead.write_text(lead.read_text(encoding="utf-8").replace("征程再启", "征程又启"),
+                    encoding="utf-8")
+    report = build(edition_copy, out, fonts)
+    cached = {entry["page"]: entry["cached"] for entry in report["pages"]}
+    assert cached == {1: False, 2: True, 3: False}
+    assert "征程又启" in page_text(pdf_of(report, 3)).replace("\n", "")
+
+
+@pytest.mark.parametrize("height, masthead_ok", [(160, True), (24, False)])
+def test_masthead_art_is_drawn_in_the_band_and_checked_against_the_largest_em(
+        edition_copy, tmp_path, monkeypatch, fonts, height, masthead_ok):
+    from weasyprint import HTML
+
+    from paiban import front, house
+    monkeypatch.setattr(house, "HOUSES", tmp_path)
+    monkeypatch.setattr(front, "HOUSES", tmp_path)
+    HTML(string=f"<style>@page {{ size: 600pt {height}pt; margin: 0 }} body {{ margin: 0; "
+                f"font: {height // 2}pt 'Noto Sans CJK SC' }}</style>报头艺术字").write_pdf(
+        tmp_path / "masthead.pdf")
+    edition = parse_edition(edition_copy)
+    edition.house = dataclasses.replace(edition.house, front=dataclasses.replace(
+        edition.house.front, art="masthead.pdf"))
+    report = build_edition(edition, fonts, tmp_path / "out")
+    front_pdf = pdf_of(report, 1)
+    art = report["pages"][0]["masthead_art"]
+    assert art[2] / art[3] == pytest.approx(600 / height, rel=0.01)
+    with pymupdf.open(front_pdf) as document:
+        found = document[0].search_for("报头艺术字")
+    assert found and found[0].y1 <= art[1] + art[3] + 1    # drawn in the band, at the top
+    assert "示例日报" not in [span[0] for span in spans(front_pdf)]
+    assert (report["checks"]["masthead"] == "ok") is masthead_ok
