@@ -108,6 +108,9 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False, style=
         for order, inversions in orders(free, more):
             if best and best[0] < TOMBSTONE and steps >= STEPS:
                 break   # a page without faults, and the work budget spent
+            if best and best[0] >= TOMBSTONE and not under and steps >= STEPS // 2:
+                break   # a fault exact modules keep, and half the budget spent on it:
+                #         on to the passes that mend it
             # Overset pages are mended no more: their search is the widest of all.
             solver = Solver(leaves, order, memo, mend=not over, stagger=under > 0 and not over)
             for way in ways:
