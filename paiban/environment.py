@@ -8,7 +8,6 @@ fixes it. (Missing or changed font files are checked by :mod:`paiban.fonts`.)
 
 import contextlib
 import ctypes
-import ctypes.util
 import importlib.metadata
 import re
 
@@ -51,6 +50,7 @@ def known_libraries():
     every process that renders a page. The answer is find_library's own —
     ``pango-1.0`` is ``libpango-1.0.so.0``, ``pango-1.0-0`` is nothing — for the
     libraries :func:`check` pins; other names are asked of find_library."""
+    import ctypes.util  # here: it imports subprocess, which a cached build never needs
     system = ctypes.util.find_library
 
     def find(name):
