@@ -14,8 +14,6 @@ import io
 import itertools
 from typing import NamedTuple
 
-import pikepdf
-
 NAME = "/PaibanArt{}"
 
 
@@ -35,6 +33,7 @@ def place(data, placements):
     (path, art page, box[, page]) tuples."""
     if not placements:
         return data
+    import pikepdf  # here: most pages place no art, and pikepdf takes 20 ms to import
     with pikepdf.open(io.BytesIO(data)) as pdf:
         placements = [Art(*art) for art in placements]
         for number in sorted({art.page for art in placements}):  # keep art out of
@@ -53,6 +52,7 @@ def place(data, placements):
 def draw(page, form, box, number):
     """Draw ``form`` on ``page`` in ``box``, after the page's content, under the
     name numbered ``number`` (or the next free one)."""
+    import pikepdf
     taken = {key for kind in page.resources.values() if isinstance(kind, pikepdf.Dictionary)
              for key in kind}
     name = next(NAME.format(n) for n in itertools.count(number) if NAME.format(n) not in taken)
@@ -64,6 +64,7 @@ def draw(page, form, box, number):
 
 def rectangle(page, box):
     """``box`` (from the trim's top-left, y down) in the page's user space."""
+    import pikepdf
     trim = page.trimbox
     x, y, width, height = box
     top = float(trim[3]) - y
