@@ -433,13 +433,13 @@ def page_pdf(edition, page, fonts, strict, printing=None, previous=None):
 def stage_page(target, page, entry, data):
     """Stage a page's PDF (if it has one) and, when it changed since the last build,
     its change proof; returns the entry, naming them."""
-    from .changes import change_proof
     if data is not None:
         path = target / f"{Path(page.path).stem}.pdf"
         previous = path.read_bytes() if path.is_file() else None
         write_atomically(staged(target, path), data)
         entry["pdf"] = str(path)
         if previous and previous != data:
+            from .changes import change_proof  # pdfium and Pillow: only for a changed page
             proof = target / "changes" / f"{Path(page.path).stem}.png"
             entry["changes"] = {"proof": str(proof), "regions": change_proof(
                 previous, data, staged(target, proof))}

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import artcheck, cjk, front, makeup
+from . import cjk, front, makeup
 from .boxes import INSET_CHARS
 from .errors import PaibanError
 from .fit import (
@@ -469,6 +469,7 @@ def ad_findings(page, geometry, printing=None):
         return []
     path = page.ad_file()
     if path is not None and is_pdf(page.ad):
+        from . import artcheck  # pikepdf: imported for PDF art only
         return [Finding("error", str(page.path), page.ad.line, f"the ad {page.ad.src} {what}",
                         fix) for what, fix in artcheck.problems(
                             path, ad_area(geometry, page.ad), printing)]
