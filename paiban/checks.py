@@ -28,15 +28,26 @@ COLOPHON_PARTS = {"主办": "the publisher (主办)", "社址": "the address (�
 
 
 def spans(pdf):
-    """(text, size, bbox) of every text span of the first page of ``pdf`` (a path)."""
+    """(text, size, bbox) of every text span of the first page of ``pdf`` (a path),
+    and the trim's width: boxes in points from the trim's top-left corner, as
+    build.json's, whatever bleed and marks a print PDF has around it."""
     import pymupdf
     with pymupdf.open(pdf) as document:
         page = document[0]
-        width = page.rect.width
-        found = [(span["text"], span["size"], tuple(span["bbox"]))
+        media, trim = (box_of(document, page, key) for key in ("MediaBox", "TrimBox"))
+        trim = trim or media
+        left, top = trim[0] - media[0], media[3] - trim[3]
+        found = [(span["text"], span["size"], (span["bbox"][0] - left, span["bbox"][1] - top,
+                                               span["bbox"][2] - left, span["bbox"][3] - top))
                  for block in page.get_text("dict")["blocks"] for line in block.get("lines", ())
                  for span in line["spans"] if span["text"].strip()]
-    return found, width
+    return found, trim[2] - trim[0]
+
+
+def box_of(document, page, key):
+    """A page box as written in the PDF (x0, y0, x1, y1, y upwards), or None."""
+    kind, value = document.xref_get_key(page.xref, key)
+    return tuple(float(v) for v in value.strip("[]").split()) if kind == "array" else None
 
 
 def edition_checks(edition, pdfs, entries=None):

@@ -350,13 +350,10 @@ def set_module(composer, style, story, copy, placement, frames):
             photo_columns |= set(range(box[0], box[0] + box[2]))
     column_width = placement.column_chars * geometry.char
     lines = copy.lines(placement.column_chars)
-    counts = list(placement.column_lines)
-    if story.jump:   # the jump line takes the last line of the last column
-        last = max(n for n, count in enumerate(counts) if count)
-        counts[last] -= 1
     start = 0
     tops = []
-    for n, count in enumerate(counts):
+    last = len(placement.column_lines) - 1
+    for n, count in enumerate(placement.column_lines):
         column = placement.box[0] + n
         if placement.text_columns == placement.box[2]:
             left = geometry.span(column, 1)[0]
@@ -364,6 +361,8 @@ def set_module(composer, style, story, copy, placement, frames):
             left = x + n * (column_width + geometry.gutter)
         top = body_top + (placement.photos[0][3] if column in photo_columns
                           and placement.text_columns == placement.box[2] else 0)
+        if story.jump:   # the module full, its last line the jump line's
+            count = placement.box[1] + placement.box[3] - top - (n == last)
         tops.append((left, top, count))
         if count:
             inset = INSET_CHARS * geometry.char if briefs else 0

@@ -52,17 +52,17 @@ def entry_of(report, name):
 
 def keep_pages(folder, *files):
     """The sample edition copied to ``folder`` reduced to the page files named: the
-    others leave the page list, and a jump whose other page left goes with it."""
+    others leave the page list, and an article whose other page left is set whole."""
     plan = folder / "edition.yaml"
     text = plan.read_text(encoding="utf-8")
     for name in ("p01-front.md", "p05-dawukou.md", "p06-yaowen.md"):
         if name not in files:
             text = re.sub(rf"\n  - \{{page: \d+, file: {name}\}}", "", text)
     plan.write_text(text, encoding="utf-8")
-    if "p01-front.md" not in files and "p06-yaowen.md" in files:
+    if "p01-front.md" not in files and "p06-yaowen.md" in files:   # the lead set whole
         news = folder / "p06-yaowen.md"
-        news.write_text(re.sub(r"\n  - \{file: articles/front-lead.md[^\n]*", "",
-                               news.read_text(encoding="utf-8")), encoding="utf-8")
+        news.write_text(news.read_text(encoding="utf-8").replace(", continued: true", ""),
+                        encoding="utf-8")
     if "p06-yaowen.md" not in files and "p01-front.md" in files:
         front = folder / "p01-front.md"
         front.write_text(front.read_text(encoding="utf-8").replace(", jump: true", ""),

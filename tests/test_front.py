@@ -16,6 +16,10 @@ from paiban.source import parse_edition
 from conftest import SAMPLE_EDITION
 
 
+def squash(text):
+    return re.sub(r"\s", "", text)
+
+
 def page_text(path):
     with pymupdf.open(path) as document:
         return document[0].get_text()
@@ -56,14 +60,15 @@ def test_jump_line_and_continuation_name_each_others_pages(sample_build):
     assert "（下转第3版）" in page_text(pdf_of(report, 1))
     continued = page_text(pdf_of(report, 3))
     assert "（上接第1版）" in continued
-    lead = next(a for a in report["pages"][0]["articles"] if a["id"] == "front-lead")
+    lead = next(a for a in report["pages"][0]["articles"] if a["id"] == "lvzhi")
     assert lead["jump_to"] == 3 and lead["carried_chars"] > 100
-    rest = next(a for a in report["pages"][2]["articles"] if a["id"] == "front-lead")
+    rest = next(a for a in report["pages"][2]["articles"] if a["id"] == "lvzhi")
     assert rest["continued_from"] == 1 and rest["overset_chars"] == 0
-    # the text continues where the front page stops: its first words are on page 3
-    carried_start = "夯实委员队伍管理"
-    assert carried_start in continued.replace("\n", "") or \
-        carried_start in page_text(pdf_of(report, 1)).replace("\n", "")
+    # the text goes on where the front page stops: its last words are on page 3 only
+    paragraphs = (SAMPLE_EDITION / "articles" / "lvzhi.md").read_text(encoding="utf-8")
+    last = [p for p in paragraphs.split("\n\n") if p and p[0] not in "!:#-\n"][-1]
+    assert last[-12:] in squash(continued)
+    assert last[-12:] not in squash(page_text(pdf_of(report, 1)))
 
 
 def test_renumbering_a_page_in_the_page_list_moves_jump_lines_and_index(edition_copy,
@@ -143,7 +148,7 @@ def test_a_black_and_white_page_carries_k_ink_only(edition_copy, tmp_path, sampl
 def test_a_jump_to_no_page_is_a_located_error(edition_copy):
     page = edition_copy / "p06-yaowen.md"
     text = page.read_text(encoding="utf-8")
-    page.write_text(re.sub(r"\n  - \{file: articles/front-lead.md[^\n]*", "", text),
+    page.write_text(re.sub(r"\n  - \{file: articles/lvzhi.md[^\n]*", "", text),
                     encoding="utf-8")
     with pytest.raises(PaibanError) as error:
         parse_edition(edition_copy)
@@ -185,13 +190,13 @@ def test_an_edit_carried_to_the_continuation_rebuilds_both_pages_and_no_other(
         edition_copy, tmp_path, fonts):
     out = tmp_path / "out"
     build(edition_copy, out, fonts)
-    lead = edition_copy / "articles" / "front-lead.md"
-    lead.write_text(lead.read_text(encoding="utf-8").replace("征程再启", "征程又启"),
+    lead = edition_copy / "articles" / "lvzhi.md"
+    lead.write_text(lead.read_text(encoding="utf-8").replace("保落实重要作用", "保落实关键作用"),
                     encoding="utf-8")
     report = build(edition_copy, out, fonts)
     cached = {entry["page"]: entry["cached"] for entry in report["pages"]}
     assert cached == {1: False, 2: True, 3: False}
-    assert "征程又启" in page_text(pdf_of(report, 3)).replace("\n", "")
+    assert "保落实关键作用" in squash(page_text(pdf_of(report, 3)))
 
 
 @pytest.mark.parametrize("height, masthead_ok", [(160, True), (24, False)])
@@ -217,3 +222,14 @@ def test_masthead_art_is_drawn_in_the_band_and_checked_against_the_largest_em(
     assert found and found[0].y1 <= art[1] + art[3] + 1    # drawn in the band, at the top
     assert "示例日报" not in [span[0] for span in spans(front_pdf)]
     assert (report["checks"]["masthead"] == "ok") is masthead_ok
+
+
+def test_edition_checks_read_print_pdfs_from_their_trim(edition_copy, tmp_path, fonts):
+    """Print PDFs carry bleed and marks around the trim: the checks measure the ad
+    slots and the folios from the trim all the same."""
+    report = build_edition(parse_edition(edition_copy), fonts, tmp_path / "out",
+                           output="print")
+    assert report["ok"], report["check_errors"]
+    assert set(report["checks"].values()) == {"ok"}
+    with pymupdf.open(pdf_of(report, 3)) as document:
+        assert document[0].rect.width > 1105.6       # the bleed is there

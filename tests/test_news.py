@@ -307,11 +307,13 @@ def test_an_archived_news_page_carries_its_articles_and_ad_and_rebuilds_the_same
 def test_an_article_the_makeup_cannot_place_stops_the_build_at_its_plan_line(edition_copy,
                                                                               tmp_path, capsys):
     """The 头条 forced to five columns, where its photo (too few pixels for half the
-    module) can go nowhere: the makeup's error names the plan's entry, no traceback."""
+    module) can go nowhere: the makeup's error names the plan's entry, no traceback.
+    (The news page alone: its lead is set whole, as the 头条.)"""
     from paiban.cli import main
     plan = edition_copy / PLAN
     plan.write_text(plan.read_text(encoding="utf-8").replace(
-        "role: 头条}", "role: 头条, columns: 5}"), encoding="utf-8")
+        "lvzhi.md, role: 三条, continued: true}", "lvzhi.md, role: 头条, columns: 5}").replace(
+        "jianyan.md, role: 头条}", "jianyan.md, role: 二条}"), encoding="utf-8")
     assert main(["build", str(news_only(edition_copy)), "-o", str(tmp_path / "out")]) == 2
     error = capsys.readouterr().err
     line = next(n for n, text in enumerate(plan.read_text(encoding="utf-8").split("\n"), 1)
