@@ -21,8 +21,8 @@ from .errors import PaibanError
 
 CONNECT_SECONDS = 10
 SHOWN = 3  # differences named per worker
-SETUP_FIX = ("set the worker up as this machine is (the same paiban, then `bash setup.sh`), "
-             "or stop it")
+SETUP_FIX = ("set the worker up as this machine is (the same paiban checkout, then "
+             "`bash setup.sh --cluster`), or stop it")
 
 
 class ClusterError(PaibanError):
