@@ -16,8 +16,14 @@ Each check gives findings (errors at the file and line to change) and a line for
 build.json's ``checks``.
 """
 
+import hashlib
+import importlib.metadata
+import json
 import re
+from pathlib import Path
 
+from .files import sha256_of, write_atomically
+from .fonts import cache_root
 from .front import colophon_page
 from .preflight import Finding
 
@@ -44,6 +50,23 @@ def spans(pdf):
     return found, trim[2] - trim[0]
 
 
+def read_spans(pdf):
+    """:func:`spans` of ``pdf``, kept in paiban's cache under the PDF's checksum (and
+    this module's code and MuPDF's version): an edition rebuilt after an edit on one
+    page reads that page alone, where reading all sixteen took most of a second."""
+    code = hashlib.sha256(Path(__file__).read_bytes() + importlib.metadata.version(
+        "pymupdf").encode()).hexdigest()[:16]
+    kept = cache_root() / "spans" / f"{code}-{sha256_of(pdf)}.json"
+    try:
+        found, width = json.loads(kept.read_text(encoding="utf-8"))
+        return [(text, size, tuple(box)) for text, size, box in found], width
+    except (OSError, ValueError):
+        pass
+    found, width = spans(pdf)
+    write_atomically(kept, json.dumps([found, width], ensure_ascii=False).encode())
+    return found, width
+
+
 def box_of(document, page, key):
     """A page box as written in the PDF (x0, y0, x1, y1, y upwards), or None."""
     kind, value = document.xref_get_key(page.xref, key)
@@ -55,7 +78,7 @@ def edition_checks(edition, pdfs, entries=None):
     (findings, summary), the summary a dict of check name → "ok" or what failed.
     ``entries``: page number → the page's build.json entry, for the boxes of its ad
     slots (``ads``) and of a masthead drawn from art (``masthead_art``)."""
-    read = {number: spans(path) for number, path in pdfs.items()}
+    read = {number: read_spans(path) for number, path in pdfs.items()}
     findings, summary = [], {}
     for name, check in (("masthead", masthead), ("folios", folios), ("ads", ad_labels),
                         ("references", references), ("colophon", colophon),
@@ -246,7 +269,12 @@ def non_k_colours(pdf):
     return found
 
 
+SET_COLOUR = ("sc", "scn", "SC", "SCN")
+
+
 def walk_colours(holder, found, seen):
+    """Add to ``found`` the colours of a page or form's content that are not K alone
+    (any RGB, grey too: a plate takes it as CMY), then its images' and forms'."""
     import pikepdf
     if holder.objgen in seen and holder.objgen != (0, 0):
         return
@@ -254,18 +282,16 @@ def walk_colours(holder, found, seen):
     space = None
     for operands, operator in pikepdf.parse_content_stream(holder):
         op = str(operator)
-        if op in ("rg", "RG") and len({float(v) for v in operands}) > 1:
-            found.append("RGB colour " + " ".join(f"{float(v):g}" for v in operands))
-        elif op in ("k", "K") and any(float(v) for v in operands[:3]):
-            found.append("CMYK colour " + " ".join(f"{float(v):g}" for v in operands))
-        elif op in ("cs", "CS"):
+        if op in ("cs", "CS"):
             space = str(operands[0])
-        elif op in ("sc", "scn", "SC", "SCN") and space == "/DeviceCMYK" \
-                and any(float(v) for v in operands[:3]):
-            found.append("CMYK colour " + " ".join(f"{float(v):g}" for v in operands))
-        elif op in ("sc", "scn", "SC", "SCN") and space == "/DeviceRGB" \
-                and len({float(v) for v in operands}) > 1:
-            found.append("RGB colour " + " ".join(f"{float(v):g}" for v in operands))
+            continue
+        rgb = op in ("rg", "RG") or op in SET_COLOUR and space == "/DeviceRGB"
+        cmyk = op in ("k", "K") or op in SET_COLOUR and space == "/DeviceCMYK"
+        values = [float(v) for v in operands if not isinstance(v, pikepdf.Name)] \
+            if rgb or cmyk else []
+        if rgb or cmyk and any(values[:3]):
+            found.append(("RGB" if rgb else "CMYK") + " colour "
+                         + " ".join(f"{v:g}" for v in values))
     resources = holder.get("/Resources") or {}
     for name, xobject in (resources.get("/XObject") or {}).items():
         if xobject.get("/Subtype") == "/Image":

@@ -1,11 +1,15 @@
-"""Issue 15, speed: what a process that renders spends before it renders."""
+"""Issue 15, speed: what a process spends besides rendering the pages that changed."""
 
 import subprocess
 import sys
+from pathlib import Path
 
+from paiban import checks
+from paiban.build import build_edition
 from paiban.environment import WEASYPRINT_LIBRARIES
+from paiban.source import parse_edition
 
-from conftest import ROOT
+from conftest import ROOT, write_edition
 
 
 def test_loading_the_renderer_starts_no_process_and_loads_the_pinned_libraries():
@@ -23,3 +27,16 @@ def test_loading_the_renderer_starts_no_process_and_loads_the_pinned_libraries()
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=ROOT, timeout=60)
     assert result.stdout.split() == ["[]", "[]", "ctypes.util"], result.stdout + result.stderr
+
+
+def test_an_edition_rebuilt_after_a_one_page_edit_reads_back_that_page_alone(
+        tmp_path, fonts, monkeypatch):
+    folder = write_edition(tmp_path / "ed")
+    build_edition(parse_edition(folder), fonts, tmp_path / "out", jobs=1)
+    read, real = [], checks.spans
+    monkeypatch.setattr(checks, "spans", lambda pdf: read.append(Path(pdf).name) or real(pdf))
+    page = folder / "p02.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("。", "！", 1), encoding="utf-8")
+    report = build_edition(parse_edition(folder), fonts, tmp_path / "out", jobs=1)
+    assert [p["cached"] for p in report["pages"]] == [True, False, True]
+    assert set(read) <= {"p02.pdf"} and report["checks"]
