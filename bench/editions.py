@@ -1,5 +1,6 @@
 """Issue 5 figures: cold build against plain WeasyPrint, Typst side by side, a
-16-page edition cold and after a one-page edit, and PDF sizes.
+16-page edition cold and after a one-page edit, and PDF sizes. The plain WeasyPrint
+and Typst runs read the committed references in bench/reference/ (see speed.py).
 
 Run: .venv/bin/python bench/editions.py   (prints a table; not a test)
 Typst figures need `pip install typst` in the venv (not a paiban dependency).
@@ -16,18 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from conftest import write_edition  # noqa: E402
-from paiban import render  # noqa: E402
-from paiban.build import check_page  # noqa: E402
-from paiban.fonts import Fonts  # noqa: E402
-from paiban.source import parse_edition  # noqa: E402
+from speed import ARTICLE_TYP, feature_edition, reference_page  # noqa: E402
 
-SAMPLE = ROOT / "source" / "sample-2023-01-16"
 FEATURE_PAGE = "p05-dawukou.md"
 RUNS = 3
 
@@ -62,36 +57,6 @@ def timed(command, runs=RUNS, before=None):
     return statistics.median(times)
 
 
-def feature_edition(work):
-    """The sample edition with its feature page alone: the page both renders set."""
-    folder = work / "feature"
-    shutil.copytree(SAMPLE, folder)
-    settings = yaml.safe_load((folder / "edition.yaml").read_text(encoding="utf-8"))
-    settings["pages"] = [FEATURE_PAGE]
-    (folder / "edition.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True),
-                                         encoding="utf-8")
-    return folder
-
-
-def standalone_html(edition_folder, work):
-    """The feature page's HTML with every stylesheet inlined and its photos as file
-    URLs, for `weasyprint` alone."""
-    fonts = Fonts()
-    edition = parse_edition(edition_folder)
-    page = edition.pages[0]
-    _, placed = check_page(edition, page, fonts)
-    placed = render.with_fixed_urls(render.proof_frames(edition, render.placeable(page, placed)),
-                                    {})  # the files' own URLs: no sandbox here
-    html = render.html_for(edition, page, placed, fonts)
-    faces = fonts.subset(render.page_characters(html))
-    css = render.font_face_css(faces) + render.page_css(edition.house, placed.geometry, fonts) \
-        + "".join(path.read_text(encoding="utf-8")
-                  for path in render.stylesheet_files(edition))
-    path = work / "page.html"
-    path.write_text(html.replace("</head>", f"<style>{css}</style></head>"), encoding="utf-8")
-    return path
-
-
 def text_only_pdf(edition, work):
     """KB of the feature page built without its photo files (grey frames), the text and
     faces that Typst's page holds."""
@@ -104,27 +69,13 @@ def text_only_pdf(edition, work):
     return (out / folder.name / FEATURE_PAGE.replace(".md", ".pdf")).stat().st_size / 1024
 
 
-def typst_page(work):
-    """The sample's text in Typst: 8 justified columns, the same faces and sizes."""
-    article = parse_edition(SAMPLE).pages[0].article
-    body = "\n\n".join(text.text for kind, text in article.elements()
-                       if kind in ("body", "lead", "caption", "quote"))
-    source = work / "page.typ"
-    source.write_text(
-        '#set page(width: 390mm, height: 545mm, margin: (x: 19mm, y: 28.5mm), columns: 8)\n'
-        '#set text(font: "Noto Serif CJK SC", size: 9pt, lang: "zh", region: "cn")\n'
-        '#set par(justify: true, first-line-indent: 2em, leading: 5.4pt)\n'
-        f'= {"".join(t.text for t in article.headline)}\n\n{body}\n', encoding="utf-8")
-    return source
-
-
 def main():
     work = Path(tempfile.mkdtemp())
     rows = []
     try:
         out = work / "out"
         edition = feature_edition(work)
-        html = standalone_html(edition, work)
+        html, _ = reference_page(edition, work)
         build = [sys.executable, "-m", "paiban", "build", str(edition), "-o", str(out)]
         ours, plain, ratio = paired(
             build, [sys.executable, "-m", "weasyprint", str(html), str(work / "plain.pdf")],
@@ -136,7 +87,7 @@ def main():
         rows.append(("sample page PDF", sample_pdf.stat().st_size / 1024, "KB"))
         try:
             import typst  # noqa: F401
-            source = typst_page(work)
+            source = ARTICLE_TYP
             _, compiled, ratio = paired(build, [
                 sys.executable, "-c", f"import typst; typst.compile({str(source)!r}, "
                 f"output={str(work / 'typst.pdf')!r})"], runs=5,
