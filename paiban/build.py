@@ -90,7 +90,8 @@ def check_page(edition, page, fonts, strict=False, printing=None, previous=None)
     """Preflight one page: findings and the placed page (None if it cannot be fitted).
     The photos' resolution at their placed size is checked against the edition's
     print settings: errors for print (``printing``), warnings on a proof. A news
-    page keeps the ``previous`` boxes its last build accepted while its copy fits."""
+    page keeps the boxes its last build accepted while its copy fits: ``previous``
+    maps page numbers (the page's, and those of the pages it continues) to them."""
     from . import preflight
     from .fit import fit_page
     from .news import ad_findings, fit_news, located
@@ -106,7 +107,8 @@ def check_page(edition, page, fonts, strict=False, printing=None, previous=None)
     if any(f.severity == "error" for f in findings):
         return findings, None
     if page.stories:
-        placed = made_up(edition, page, fonts, carried_copy(edition, page, fonts), previous)
+        placed = made_up(edition, page, fonts, carried_copy(edition, page, fonts, previous),
+                         (previous or {}).get(page.number))
         findings += news_findings(page, placed)
     else:
         from .front import colophon_frame, colophon_lines
@@ -118,9 +120,9 @@ def check_page(edition, page, fonts, strict=False, printing=None, previous=None)
         if kept:
             placed.frames.append(colophon_frame(edition.house, geometry, kept))
         findings += preflight.overset(page, placed)
-    findings += preflight.resolution(edition, page, placed, printing or edition.printing,
-                                     proof=not printing)
-    return (located(page, findings) if page.stories else findings), placed
+    resolution = preflight.resolution(edition, page, placed, printing or edition.printing,
+                                      proof=not printing)
+    return findings + (located(page, resolution) if page.stories else resolution), placed
 
 
 MADE_UP = {}   # id(page) → (page, placed): a page another continues, fitted once a build
@@ -133,9 +135,10 @@ def made_up(edition, page, fonts, carried=None, previous=None):
                     carried=carried, previous=previous)
 
 
-def carried_copy(edition, page, fonts):
+def carried_copy(edition, page, fonts, previous=None):
     """What this page's continued stories carry over from the pages they begin on:
-    those pages' makeup decides it, so they are fitted (not rendered) here, once per
+    those pages' makeup decides it, so they are checked and fitted (not rendered)
+    here as their own build does (from the layouts ``previous`` gives them), once per
     process, and building this page alone is still right."""
     from .jumps import depends_on
     if MADE_UP.get("edition") is not edition:   # only the edition being built is held
@@ -145,8 +148,10 @@ def carried_copy(edition, page, fonts):
     for origin in depends_on(edition, page):
         held = MADE_UP.get(id(origin))
         if held is None or held[0] is not origin:
-            held = MADE_UP[id(origin)] = (origin, made_up(edition, origin, fonts))
-        carried.update(held[1].carried or {})
+            held = MADE_UP[id(origin)] = (origin, check_page(edition, origin, fonts,
+                                                             previous=previous)[1])
+        if held[1] is not None:   # else the first page's errors stop the build
+            carried.update(held[1].carried or {})
     return carried
 
 
@@ -290,7 +295,7 @@ def render_pages(edition, fonts, target, strict, pages, jobs, printing, lock, cl
         from .tasks import page_submitter
         submit = page_submitter(cluster, edition, strict, printing)
         for page, key, result in in_order(pages, lambda page: submit(
-                page, accepted_layout(target, page))):
+                page, accepted_layouts(target, edition, page))):
             yield page, key, stage_page(target, page, *result)
         return
     if not pages:
@@ -376,13 +381,16 @@ def build_page(edition, page, fonts, target, strict, printing=None):
     """Preflight, fit, render and stage one page; returns its report entry. A news
     page starts from the layout its last build here accepted (its cache record)."""
     return stage_page(target, page, *page_pdf(edition, page, fonts, strict, printing,
-                                              accepted_layout(target, page)))
+                                              accepted_layouts(target, edition, page)))
 
 
-def accepted_layout(target, page):
-    """The layout a news page's last build in ``target`` accepted, or None."""
+def accepted_layouts(target, edition, page):
+    """Page number → the layout its last build in ``target`` accepted, for a news
+    page and the pages it continues (its copy depends on their makeup)."""
     from .news import accepted
-    return accepted(cache.record_path(target, page)) if page.stories else None
+    return {other.number: accepted(cache.record_path(target, other))
+            for other in edition.pages if other.stories
+            and (other is page or other.number in page.after)}
 
 
 def page_pdf(edition, page, fonts, strict, printing=None, previous=None):

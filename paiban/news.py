@@ -231,7 +231,7 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
         frames.append(running_head(full, page, paper, overset))
     if foot:
         frames.append(front.colophon_frame(house, geometry, foot))
-    copies = {story.id: Copy(composer, story, (carried or {}).get(story.id)
+    copies = {story.id: Copy(composer, story, (carried or {}).get(story.id, [])
                              if story.continued_from else None) for story in page.stories}
     reserved = [makeup.Reserved(page.ad.columns, page.ad.lines, page.ad.corner)] \
         if page.ad else []
@@ -262,7 +262,8 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
             entry.update(jump_to=story.jump_to, carried_chars=sum(
                 len(item.payload.text) for item in jumped[story.id]))
         if story.continued_from:
-            entry["continued_from"] = story.continued_from
+            entry.update(continued_from=story.continued_from, carried_chars=sum(
+                len(item.payload.text) for item in copies[story.id].carried))
         if left:
             entry["cut_from"] = left[0].payload.text[:SHOWN]
             overset.append(Overset("article", left[0].line, entry["overset_chars"],
@@ -443,8 +444,8 @@ def module_rules(geometry, boxes):
 
 
 def findings(page, placed):
-    """The news page's overset, per article at its file and line, and the ad's
-    shape against its slot."""
+    """The news page's overset, per article at its file and line, and a
+    continuation that continues nothing, at its plan's line."""
     found = []
     for story, entry in zip(page.stories, placed.articles):
         if entry["overset_chars"]:
@@ -456,6 +457,13 @@ def findings(page, placed):
                 f"{entry['overset_chars']} characters from 「{entry['cut_from']}…」",
                 "cut the copy from there on, drop a photo, or give the article more "
                 "room (a wider 'columns:' in the page plan)"))
+        if story.continued_from and not entry["carried_chars"]:
+            found.append(Finding(
+                "error", str(page.path), story.line,
+                f"article {story.id!r} fits its module on page {story.continued_from}: "
+                "nothing is left to continue here",
+                f"remove 'continued: true' here and 'jump: true' on page "
+                f"{story.continued_from}, or give it a smaller module there ('pin')"))
     return found
 
 

@@ -8,7 +8,7 @@ import pymupdf
 import pytest
 
 from paiban import render
-from paiban.build import build_edition
+from paiban.build import build_edition, check_page
 from paiban.checks import edition_checks, non_k_colours
 from paiban.errors import PaibanError
 from paiban.source import parse_edition
@@ -233,3 +233,32 @@ def test_edition_checks_read_print_pdfs_from_their_trim(edition_copy, tmp_path, 
     assert set(report["checks"].values()) == {"ok"}
     with pymupdf.open(pdf_of(report, 3)) as document:
         assert document[0].rect.width > 1105.6       # the bleed is there
+
+
+def test_an_archived_continuation_carries_its_front_pages_photos_and_verifies(
+        edition_copy, tmp_path, capsys):
+    """Page 3's copy comes from page 1's makeup, which its photos shape: page 3's
+    PDF/A carries them, so that it rebuilds from its own attachments."""
+    import pikepdf
+
+    from paiban.cli import main
+    root = tmp_path / "archive"
+    assert main(["archive", str(edition_copy), "--root", str(root)]) == 0
+    (revision,) = root.glob("*/*/r1")
+    with pikepdf.open(revision / "p06-yaowen.pdf") as pdf:
+        names = set(pdf.attachments)
+    assert {"source/p01-front.md", "source/photos/astronaut.jpg"} <= names   # page 1's
+    capsys.readouterr()
+    assert main(["verify", str(revision)]) == 0
+    said = capsys.readouterr().out
+    assert "page 1: byte-identical" in said and "page 3: byte-identical" in said
+
+
+def test_a_continuation_with_nothing_left_to_continue_is_a_located_error(edition_copy, fonts):
+    lead = edition_copy / "articles" / "lvzhi.md"   # cut to its first paragraph
+    head, body = lead.read_text(encoding="utf-8").split("坚守初心使命", 1)
+    lead.write_text(head + "坚守初心使命" + body.split("\n")[0] + "\n", encoding="utf-8")
+    edition = parse_edition(edition_copy)
+    findings, _ = check_page(edition, edition.pages[2], fonts)
+    (error,) = [f for f in findings if "nothing is left to continue" in f.message]
+    assert error.path.endswith("p06-yaowen.md") and error.line > 1 and "jump: true" in error.fix

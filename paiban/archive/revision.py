@@ -217,10 +217,14 @@ def revision_files(inputs, slug, original, fonts):
 
 
 def page_inputs(edition, page, inputs):
-    """The archive names a page's PDF carries: all but other pages' photos."""
-    others = {name for other in edition.pages if other is not page
+    """The archive names a page's PDF carries: all but the photos of pages it does
+    not depend on (a continuation depends on its front page's makeup, and so on the
+    photos that page sets)."""
+    from ..jumps import references
+    made_from = [page, *references(edition, page)]
+    others = {name for other in edition.pages if not any(other is p for p in made_from)
               for name in photo_names(edition, other)}
-    own = set(photo_names(edition, page))
+    own = {name for p in made_from for name in photo_names(edition, p)}
     return {name: data for name, data in inputs.items() if name not in others - own}
 
 
