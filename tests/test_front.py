@@ -262,3 +262,16 @@ def test_a_continuation_with_nothing_left_to_continue_is_a_located_error(edition
     findings, _ = check_page(edition, edition.pages[2], fonts)
     (error,) = [f for f in findings if "nothing is left to continue" in f.message]
     assert error.path.endswith("p06-yaowen.md") and error.line > 1 and "jump: true" in error.fix
+
+
+def test_the_lead_loses_and_repeats_nothing_across_its_jump(sample_build):
+    """Every paragraph of the lead is on page 1, on page 3, or begun on page 1 and
+    ended on page 3: nothing lost, nothing set twice."""
+    _, report = sample_build
+    first, rest = (squash(page_text(pdf_of(report, n))) for n in (1, 3))
+    text = (SAMPLE_EDITION / "articles" / "lvzhi.md").read_text(encoding="utf-8")
+    paragraphs = [squash(p) for p in text.split("\n\n") if p and p[0] not in "!:#-\n"]
+    for paragraph in paragraphs:
+        assert any(paragraph[:k] in first and paragraph[k:] in rest
+                   for k in range(len(paragraph) + 1)), paragraph[:12]
+    assert paragraphs[-1] not in first and paragraphs[0] not in rest
