@@ -108,3 +108,17 @@ def test_lock_is_true_or_false(tmp_path):
     with pytest.raises(PaibanError) as error:
         parse_page(folder / "news.md")
     assert error.value.line == 5 and "'lock' must be true or false" in error.value.message
+
+
+def test_a_moved_pin_makes_the_page_up_again(tmp_path, fonts):
+    """The kept layout holds while the plan holds: a new pin is the editor's word."""
+    folder = shutil.copytree(SAMPLE_EDITION, tmp_path / "ed")
+    out = tmp_path / "out"
+    build_edition(parse_edition(folder), fonts, out)
+    front = folder / "p01-front.md"
+    front.write_text(front.read_text(encoding="utf-8").replace("pin: [0, 0, 4, 30]",
+                                                               "pin: [0, 0, 5, 30]"),
+                     encoding="utf-8")
+    report = build_edition(parse_edition(folder), fonts, out)
+    lead = next(a for a in report["pages"][0]["articles"] if a["id"] == "lvzhi")
+    assert lead["grid"] == [0, 0, 5, 30]

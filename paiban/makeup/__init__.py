@@ -242,11 +242,25 @@ def kept_layout(geometry, style, articles, slots, previous, locked):
     placed = {}
     for a in articles:
         box = tuple(settings[a.id]["grid"])
+        if not locked and not still_allowed(box, a, slots, geometry):
+            return None   # the editor moved a pin, a width or a slot: make up anew
         option = fixed_option(a, geometry, style, *box[2:], settings[a.id])
         placed[a.id] = placement(geometry, style, a, option, box)
     if locked or not any(p.overset_lines for p in placed.values()):
         return layout(articles, placed, slots, geometry.columns, geometry.lines)
     return None
+
+
+def still_allowed(box, article, slots, geometry):
+    """Whether a kept box still obeys the plan: the article's pin and forced width,
+    the grid, and the reserved slots."""
+    column, line, width, depth = box
+    if article.pin and tuple(article.pin) != box or article.columns and article.columns != width:
+        return False
+    if column + width > geometry.columns or line + depth > geometry.lines:
+        return False
+    return not any(column < x + w and x < column + width and line < y + h and y < line + depth
+                   for _, (x, y, w, h) in slots)
 
 
 def check(articles, reserved, columns, lines):
