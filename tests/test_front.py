@@ -275,3 +275,12 @@ def test_the_lead_loses_and_repeats_nothing_across_its_jump(sample_build):
         assert any(paragraph[:k] in first and paragraph[k:] in rest
                    for k in range(len(paragraph) + 1)), paragraph[:12]
     assert paragraphs[-1] not in first and paragraphs[0] not in rest
+
+
+def test_paiban_check_reports_the_edition_checks_of_the_built_pdfs(sample_build, capsys):
+    from paiban.cli import main
+    folder, _ = sample_build
+    assert main(["check", str(SAMPLE_EDITION), "-o", str(folder.parent), "--json"]) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert said["checks"][SAMPLE_EDITION.name] == dict.fromkeys(
+        ("masthead", "folios", "ads", "references", "colophon", "mono"), "ok")
