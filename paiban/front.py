@@ -61,7 +61,7 @@ def band_frames(composer, edition, page, lines):
     """The frames of the front page's band, ``lines`` body lines deep."""
     geometry, house = composer.geometry, edition.house
     pitch = geometry.pitch
-    masthead_columns = max(1, round(geometry.columns * house.front.masthead_share))
+    masthead_columns = geometry.columns - ear_columns(house, geometry)
     _, width = geometry.span(0, masthead_columns)
     depth = (lines - DATE_LINES) * pitch
     serial = serials(house)
@@ -73,9 +73,10 @@ def band_frames(composer, edition, page, lines):
                             text=serial))
     if masthead_columns < geometry.columns:
         x, ear_width = geometry.span(masthead_columns, geometry.columns - masthead_columns)
-        frames.append(Frame("ear", x, pitch / 2, ear_width, depth - pitch,
-                            lines=index_lines(composer, page, ear_width, depth - pitch),
-                            text=INDEX_TITLE, source_line=page.front.line))
+        ear = page.front.ear
+        frames.append(Frame("ear", x, pitch / 2, ear_width, depth - pitch, style="story")
+                      if ear else index_frame(composer, page, x, pitch / 2, ear_width,
+                                              depth - pitch))
     frames.append(Frame("dateline", 0, depth, geometry.type_width, DATE_LINES * pitch,
                         lines=date_line(edition, page), text=page.title,
                         style="odd" if page.number % 2 else "even"))
@@ -118,6 +119,23 @@ def art_findings(edition, printing=None):
     from .artcheck import problems
     return [Finding("error", str(edition.house.path), 1, f"the masthead art {art} {what}", fix)
             for what, fix in problems(HOUSES / art, printing=printing)]
+
+
+def ear_columns(house, geometry):
+    """Base columns of the ear (报眼), beside the masthead."""
+    return geometry.columns - max(1, round(geometry.columns * house.front.masthead_share))
+
+
+def index_frame(composer, page, x, y, width, height):
+    """The index (导读) in a box: in the ear, or in a slot of the grid."""
+    return Frame("ear", x, y, width, height, text=INDEX_TITLE, source_line=page.front.line,
+                 lines=index_lines(composer, page, width, height))
+
+
+def index_slot_lines(composer, page):
+    """Body lines a box of the index takes in the grid: its title and its entries."""
+    leading = composer.style("byline")[2]
+    return math.ceil((2 + len(page.front.entries)) * leading / composer.geometry.pitch) + 1
 
 
 def index_lines(composer, page, width, height):

@@ -140,12 +140,13 @@ class Story:
 
 @dataclass
 class Front:
-    """What a front page (``layout: front``) sets above its modules besides the
-    masthead and date line: the index (导读), headlines of the edition named by
-    article id (``index``: (id, line) pairs), resolved to (headline, page number)."""
+    """What a front page (``layout: front``) sets besides the masthead and date line:
+    the index (导读), headlines of the edition named by article id (``index``: (id,
+    line) pairs), resolved to (headline, page number); the ear's article, if any."""
     index: list
     line: int                      # the ``index:`` key of the page plan
     entries: list = field(default_factory=list)
+    ear: Story | None = None       # a short article in the ear (报眼); None: the index
 
 
 @dataclass
@@ -219,8 +220,11 @@ class Page:
 
     def input_files(self):
         """The files a page is made from besides its own source and photos: a news
-        page's article files and its ad (the cache key and the archive take them)."""
+        page's article files, the ear's and its ad (the cache key and the archive take
+        them)."""
         files = [Path(story.path) for story in self.stories]
+        if self.front and self.front.ear:
+            files.append(Path(self.front.ear.path))
         if self.ad:
             files.append(Path(self.path).parent / self.ad.src)
         return files

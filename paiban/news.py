@@ -69,8 +69,9 @@ class Copy:
     """One story's body, composed at each width the makeup asks for, once. A
     continued story's body is what its first page ``carried`` over (BodyLines)."""
 
-    def __init__(self, composer, story, carried=None):
+    def __init__(self, composer, story, carried=None, run_in=False):
         self.composer, self.story, self.carried = composer, story, carried
+        self.run_in = run_in or story.role == BRIEFS   # bold heads: the briefs', the ear's
         self.widths = {}
 
     def paragraphs(self):
@@ -86,7 +87,7 @@ class Copy:
                 if heading:
                     yield "intertitle", heading.text, heading.line, 0, True
             for block in section.blocks:
-                match = RUN_IN.match(block.text) if self.story.role == BRIEFS else None
+                match = RUN_IN.match(block.text) if self.run_in else None
                 if match:
                     yield "p", match[1] + "　" + match[2], block.line, len(match[1]) + 1, True
                 else:
@@ -235,6 +236,13 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
                              if story.continued_from else None) for story in page.stories}
     reserved = [makeup.Reserved(page.ad.columns, page.ad.lines, page.ad.corner)] \
         if page.ad else []
+    ear = page.front.ear if page.front else None
+    if ear:
+        overset += set_ear(composer, ear, next(f for f in frames if f.kind == "ear"), frames)
+        if page.front.entries:   # the index leaves the ear for a box at the grid's top right
+            reserved.append(makeup.Reserved(front.ear_columns(house, geometry),
+                                            front.index_slot_lines(full, page), "top-right",
+                                            label=front.INDEX_TITLE))
     try:
         layout = makeup.make_up(below, [makeup_article(composer, story, copies[story.id],
                                                        min_ppi) for story in page.stories],
@@ -269,8 +277,13 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
             overset.append(Overset("article", left[0].line, entry["overset_chars"],
                                    entry["cut_from"]))
         articles.append(entry)
-    for _, box in layout.reserved:
-        set_ad(composer, page, box, frames)
+    for label, box in layout.reserved:
+        if label == front.INDEX_TITLE:
+            x, y, width, height = grid_box(below, box)
+            frames.append(front.index_frame(full, page, x, y + geometry.pitch / 2, width,
+                                            height - geometry.pitch))
+        else:
+            set_ad(composer, page, box, frames)
     frames += module_rules(below, [p.box for p in layout.placements if p.role != BRIEFS]
                            + [box for _, box in layout.reserved])
     copy = sum(len(text.text) for text in page.article.texts())
@@ -386,6 +399,24 @@ def set_module(composer, style, story, copy, placement, frames):
     return lines[start:]
 
 
+def set_ear(composer, story, ear, frames):
+    """A short article in the ear's box: its headline as the box's title, its body
+    in one column below it, inset as the briefs'. Returns its overset."""
+    geometry, pitch = composer.geometry, composer.geometry.pitch
+    frames[frames.index(ear)] = replace(ear, text="".join(t.text for t in story.article.headline),
+                                        source_line=story.article.headline[0].line)
+    inset = INSET_CHARS * geometry.char
+    chars = math.floor((ear.width - 2 * inset) / geometry.char)
+    lines = Copy(composer, story, run_in=True).lines(chars)
+    room = max(0, math.floor((ear.height - 2.5 * pitch) / pitch))
+    frames.append(Frame("column", ear.x + inset, ear.y + 2 * pitch, chars * geometry.char,
+                        min(room, len(lines)) * pitch, lines=lines[:room],
+                        source_line=story.line))
+    left = lines[room:]
+    return [Overset("ear", left[0].line, sum(len(item.payload.text) for item in left),
+                    left[0].payload.text[:SHOWN])] if left else []
+
+
 def set_photo(composer, photo, box, frames, top=False):
     """A photo frame and its caption under it, in its box of the module; at the
     module's ``top``, half a line below the rule above it, as a headline stands."""
@@ -464,6 +495,12 @@ def findings(page, placed):
                 "nothing is left to continue here",
                 f"remove 'continued: true' here and 'jump: true' on page "
                 f"{story.continued_from}, or give it a smaller module there ('pin')"))
+    for cut in (o for o in placed.overset if o.block == "ear"):
+        found.append(Finding("error", str(page.front.ear.path), cut.line,
+                             f"overset: the ear's article does not fit the ear; cut "
+                             f"{cut.characters} characters from 「{cut.start}…」",
+                             "cut the copy from there on: the ear is the masthead band's "
+                             "depth (front: band_share in the house style)"))
     return found
 
 
@@ -503,7 +540,7 @@ def located(page, findings):
     at the page file and the line in the article file: name the article file, or
     the files, when several have copy on that line."""
     texts, photos = {}, {}
-    for story in page.stories:
+    for story in page.article.stories:   # the ear's article too
         for text in story.article.texts():
             texts.setdefault(text.line, []).append(story.path)
         for photo in story.article.photos:

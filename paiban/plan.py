@@ -164,10 +164,26 @@ def front_settings(meta, path, text):
         raise PaibanError(f"'index' lists article ids, not {shown(index)}", path, line,
                           fix="e.g. 'index: [gongshi, p05-dawukou]' (article ids or feature "
                               "page file names)")
-    if meta.get("ear", "index") != "index":
-        raise PaibanError(f"the ear holds the index, not {shown(meta['ear'])}", path,
-                          find_key_line(text, "ear"), fix="write 'ear: index' or leave it out")
-    return Front([(name, line) for name in index], line)
+    return Front([(name, line) for name in index], line,
+                 ear=ear_story(meta.get("ear", "index"), path, find_key_line(text, "ear")))
+
+
+def ear_story(ear, path, line):
+    """``ear: index`` (the default: the index in the ear), or ``ear: {file: …}``: a
+    short article (weather, a brief) boxed in the ear, the index then in a box of
+    its own at the top right of the grid."""
+    if ear == "index":
+        return None
+    if not isinstance(ear, dict) or set(ear) != {"file"}:
+        raise PaibanError(f"the ear holds the index or an article, not {shown(ear)}", path,
+                          line, fix="write 'ear: index', or 'ear: {file: articles/weather.md}'")
+    folder = Path(path).parent
+    story = parse_story(plan_file(folder, ear["file"], path, line, "ear article", (".md",)),
+                        ROLES[-1], line, folder)
+    if story.article.photos:
+        raise PaibanError("the ear holds no photo", story.path, story.article.photos[0].line,
+                          fix="set the photo in an article of the page")
+    return story
 
 
 def lock(meta, path, text):

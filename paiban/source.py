@@ -414,7 +414,8 @@ def news_page(page, meta, tokens, path, text):
                 raise PaibanError(f"'{key}' is for the front page", path,
                                   find_key_line(text, key),
                                   fix="write 'layout: front' on the front page")
-    page.article = Stories(page.stories)
+    page.article = Stories(page.stories + ([page.front.ear] if page.front and page.front.ear
+                                           else []))
     return page
 
 

@@ -284,3 +284,43 @@ def test_paiban_check_reports_the_edition_checks_of_the_built_pdfs(sample_build,
     said = json.loads(capsys.readouterr().out)
     assert said["checks"][SAMPLE_EDITION.name] == dict.fromkeys(
         ("masthead", "folios", "ads", "references", "colophon", "mono"), "ok")
+
+
+WEATHER = """---
+id: tianqi
+---
+# 今日天气
+
+**石嘴山市** 晴转多云，西北风3级，气温零下12℃至零下1℃。
+"""
+
+
+def with_weather_in_the_ear(folder, weather=WEATHER):
+    (folder / "articles" / "tianqi.md").write_text(weather, encoding="utf-8")
+    front = folder / "p01-front.md"
+    front.write_text(front.read_text(encoding="utf-8").replace(
+        "index: [", "ear: {file: articles/tianqi.md}\nindex: ["), encoding="utf-8")
+    return folder
+
+
+def test_a_short_article_in_the_ear_moves_the_index_to_a_box_of_the_grid(
+        edition_copy, tmp_path, fonts):
+    report = build(with_weather_in_the_ear(edition_copy), tmp_path / "out", fonts)
+    assert report["ok"], report["pages"][0]["errors"]
+    with pymupdf.open(pdf_of(report, 1)) as document:
+        page = document[0]
+        weather, index = page.search_for("今日天气")[0], page.search_for("导读")[0]
+        runin = page.search_for("石嘴山市")[0]
+        # the weather in the band, above the date line; the index below it, in the grid
+        date_line = page.search_for("今日3版")[0]
+        assert weather.y1 < runin.y0 < date_line.y0 < index.y0
+    assert "石嘴山市" in page_text(pdf_of(report, 1)) and "**" not in page_text(pdf_of(report, 1))
+    assert report["checks"]["references"] == "ok"     # the index's page numbers printed
+
+
+def test_an_ear_article_too_long_for_the_ear_is_overset_at_its_line(edition_copy, fonts):
+    long = WEATHER + "\n" + "\n\n".join(["**大武口区** 晴，西北风2级，气温零下13℃至零下2℃。"] * 30)
+    edition = parse_edition(with_weather_in_the_ear(edition_copy, long))
+    findings, _ = check_page(edition, edition.pages[0], fonts)
+    (error,) = [f for f in findings if f.severity == "error"]
+    assert error.path.endswith("tianqi.md") and "does not fit the ear" in error.message
