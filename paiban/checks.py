@@ -60,7 +60,7 @@ def read_spans(pdf):
     try:
         found, width = json.loads(kept.read_text(encoding="utf-8"))
         return [(text, size, tuple(box)) for text, size, box in found], width
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError):  # none kept, or not what this code keeps
         pass
     found, width = spans(pdf)
     write_atomically(kept, json.dumps([found, width], ensure_ascii=False).encode())
