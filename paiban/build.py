@@ -61,12 +61,19 @@ def pdf_bytes(document, edition, page=None, **options):
 
 
 def embedded_fonts(data):
-    """Base font names of a PDF's fonts, and whether each is embedded."""
+    """Base font names of a PDF's fonts, and whether each is embedded: the pages'
+    own and those of the news modules drawn on them (:mod:`paiban.modules`), not
+    those of supplied art (its check is :mod:`paiban.artcheck`'s)."""
     import pypdf
+    from .overlay import MODULE_NAME
     fonts = {}
     for page in pypdf.PdfReader(io.BytesIO(data)).pages:
-        resources = page.get("/Resources") or {}
-        for font in (resources.get("/Font") or {}).values():
+        resources = [page.get("/Resources") or {}]
+        resources += [form.get_object().get("/Resources") or {}
+                      for name, form in (resources[0].get("/XObject") or {}).items()
+                      if name.startswith(MODULE_NAME.format(""))]
+        for font in (font for own in resources
+                     for font in (own.get("/Font") or {}).values()):
             font = font.get_object()
             descendants = font.get("/DescendantFonts")
             descriptor = (descendants[0].get_object() if descendants else font).get(
@@ -398,6 +405,7 @@ def page_pdf(edition, page, fonts, strict, printing=None, previous=None):
     the page cannot be placed or embeds a face the lock does not name). It writes
     nothing, so that a cluster worker can run it (:mod:`paiban.tasks`)."""
     from . import overlay, preflight
+    from .modules import laid_out
     from .printing import finish as printing_finish
     from .render import render
     started = time.perf_counter()
@@ -411,14 +419,16 @@ def page_pdf(edition, page, fonts, strict, printing=None, previous=None):
                  (role, text.text) for _, role, text in preflight.styled_texts(page, edition.house))}
     data = None
     if placed is not None:
-        document = render(edition, page, placed, fonts, printing)
+        laid = laid_out(edition, page, placed, fonts, printing,   # a news page's modules
+                        printing.standard if printing else None)
+        document = render(edition, page, laid, fonts, printing)
         if printing:
             data = printing_finish(pdf_bytes(document, edition, page,
                                              pdf_variant=printing.standard),
                                    printing, Path(page.path).name)
         else:
             data = pdf_bytes(document, edition, page)
-        data = overlay.place(data, overlay.framed(placed))   # supplied PDF art (an ad)
+        data = overlay.place(data, overlay.framed(laid))   # modules, supplied PDF art
         entry.update(page_count=len(document.pages), overset=bool(placed.overset),
                      overset_characters=sum(o.characters for o in placed.overset),
                      holds_characters=placed.holds,

@@ -15,16 +15,20 @@ import itertools
 from typing import NamedTuple
 
 NAME = "/PaibanArt{}"
+MODULE_NAME = "/PaibanModule{}"   # a page's own module (paiban.modules), not supplied art
 
 
 class Art(NamedTuple):
     """A page of a supplied PDF (``path``, its ``art_page`` index from 0) in ``box``:
     x, y, width, height in pt from the top-left corner of the trim of page ``page``
-    of the rendered PDF (y downwards, as paiban's frames and build.json's boxes)."""
+    of the rendered PDF (y downwards, as paiban's frames and build.json's boxes).
+    A ``module`` is one of the page's own modules, rendered alone at its box's size
+    (:mod:`paiban.modules`): it is placed unscaled, under a name of its own."""
     path: str
     art_page: int
     box: tuple
     page: int = 0
+    module: bool = False
 
 
 def place(data, placements):
@@ -43,22 +47,29 @@ def place(data, placements):
         for number, art in enumerate(placements):
             with pikepdf.open(art.path) as supplied:
                 form = pdf.copy_foreign(supplied.pages[art.art_page].as_form_xobject())
-            draw(pdf.pages[art.page], form, art.box, number)
+            draw(pdf.pages[art.page], form, art.box, number, art.module)
         buffer = io.BytesIO()
         pdf.save(buffer, deterministic_id=True)
     return buffer.getvalue()
 
 
-def draw(page, form, box, number):
+def draw(page, form, box, number, module=False):
     """Draw ``form`` on ``page`` in ``box``, after the page's content, under the
-    name numbered ``number`` (or the next free one)."""
+    name numbered ``number`` (or the next free one); a module at its own size."""
     import pikepdf
     taken = {key for kind in page.resources.values() if isinstance(kind, pikepdf.Dictionary)
              for key in kind}
-    name = next(NAME.format(n) for n in itertools.count(number) if NAME.format(n) not in taken)
+    pattern = MODULE_NAME if module else NAME
+    name = next(pattern.format(n) for n in itertools.count(number)
+                if pattern.format(n) not in taken)
     page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
-    placement = page.calc_form_xobject_placement(form, pikepdf.Name(name), rectangle(page, box),
-                                                 allow_shrink=True, allow_expand=True)
+    if module:
+        target = rectangle(page, box)
+        placement = f"1 0 0 1 {target.llx:.3f} {target.lly:.3f} cm {name} Do".encode()
+    else:
+        placement = page.calc_form_xobject_placement(form, pikepdf.Name(name),
+                                                     rectangle(page, box),
+                                                     allow_shrink=True, allow_expand=True)
     page.contents_add(b"q\n" + placement + b"\nQ\n")
 
 
@@ -77,5 +88,5 @@ def framed(placed, page=0):
     area, whose top-left corner is the margins' from the trim's."""
     geometry = placed.geometry
     return [Art(frame.src, 0, (geometry.margin_left + frame.x, geometry.margin_top + frame.y,
-                               frame.width, frame.height), page)
+                               frame.width, frame.height), page, frame.style == "module")
             for frame in placed.frames if frame.kind == "art"]

@@ -236,6 +236,26 @@ def render(edition, page, placed, fonts, printing=None):
     """Lay out one page, with every face subset to the page's characters: returns
     the WeasyPrint document. With ``printing`` (PrintSettings), for print: photos in
     CMYK, the output intent's profile, bleed and marks."""
+    return lay_out(render_input(edition, page, placed, fonts, printing))
+
+
+@dataclass
+class RenderInput:
+    """Everything WeasyPrint is given for one document: what its output depends on,
+    so that :mod:`paiban.modules` can key a rendered module by it."""
+    html: str
+    css: str
+    stylesheets: list     # paths of paiban's and the house's stylesheets
+    roots: list           # folders the fetcher serves
+    urls: dict            # fixed URL → folder (:func:`fixed_urls`)
+    options: dict         # WeasyPrint's render options
+
+
+def render_input(edition, page, placed, fonts, printing=None, area=None):
+    """The HTML and CSS of a page, or with ``area`` (x, y, width, height from the type
+    area's top-left, and the room ``pad`` around it) of a page that is that area
+    alone: the frames stay where they are and the type area moves, so a module's
+    markup is the page's."""
     extra_css, roots, options = "", [edition.path, STYLES_DIR, cache_root()], {}
     placed = placeable(page, placed)
     if page.mono:
@@ -247,20 +267,30 @@ def render(edition, page, placed, fonts, printing=None):
         options = {"color_profiles": {}, "output_intent": "device-cmyk"}
     else:
         placed = proof_frames(edition, placed)
+    if area:
+        x, y, width, height, pad = area
+        extra_css += (f"@page {{ size: {width + 2 * pad:.3f}pt {height + 2 * pad:.3f}pt; "
+                      f"bleed: 0 }}\n:root {{ --margin-left: {pad - x:.3f}pt; "
+                      f"--margin-top: {pad - y:.3f}pt }}\n")
     urls = fixed_urls(page)
     placed = with_fixed_urls(placed, urls)
     html = html_for(edition, page, placed, fonts)
     faces = fonts.subset(page_characters(html))
-    fetcher = SandboxFetcher(roots, urls)
+    css = font_face_css(faces) + page_css(edition.house, placed.geometry, fonts, page.mono) \
+        + extra_css
+    return RenderInput(html, css, stylesheet_files(edition), roots, urls, options)
+
+
+def lay_out(given):
+    """The WeasyPrint document of a :class:`RenderInput`."""
+    fetcher = SandboxFetcher(given.roots, given.urls)
     font_config = FontConfiguration()
-    stylesheets = [CSS(filename=path, url_fetcher=fetcher) for path in stylesheet_files(edition)]
-    stylesheets.append(CSS(string=font_face_css(faces)
-                           + page_css(edition.house, placed.geometry, fonts, page.mono)
-                           + extra_css, url_fetcher=fetcher, font_config=font_config,
-                           color_profiles=options.get("color_profiles")))
-    return HTML(string=html, base_url=next(iter(urls)),
+    stylesheets = [CSS(filename=path, url_fetcher=fetcher) for path in given.stylesheets]
+    stylesheets.append(CSS(string=given.css, url_fetcher=fetcher, font_config=font_config,
+                           color_profiles=given.options.get("color_profiles")))
+    return HTML(string=given.html, base_url=next(iter(given.urls)),
                 url_fetcher=fetcher).render(stylesheets=stylesheets,
-                                            font_config=font_config, **options)
+                                            font_config=font_config, **given.options)
 
 
 def placeable(page, placed):

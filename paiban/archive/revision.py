@@ -35,6 +35,7 @@ from ..errors import PaibanError
 from ..files import sha256_of, write_atomically
 from ..fonts import LOCK, ROOT
 from ..house import HOUSES
+from ..modules import laid_out
 from ..render import LAYOUT, STYLES_DIR, render
 from ..source import EDITION_FILE, parse_edition
 from .catalog import INDEX_TEMPLATE, write_index
@@ -249,6 +250,7 @@ def archival_pdf(edition, page, fonts, inputs):
         raise PaibanError(f"page {page.number} has errors and is not archived: "
                           f"{errors[0].message}", page.path, errors[0].line,
                           fix=f"fix them (paiban check {edition.path}), then archive")
+    placed = laid_out(edition, page, placed, fonts, variant="pdf/a-3b")  # its modules
     document = render(edition, page, placed, fonts)
     describe(document, edition_facts(edition, page))
     art = overlay.framed(placed)

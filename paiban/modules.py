@@ -1,0 +1,93 @@
+"""A news page made of its modules: each article rendered alone, kept by content.
+
+An edit of one character in one article changes one module of a news or front page;
+laying out the whole page again for it takes most of a second. So every article's
+frames are rendered as a small document of their own (the module's box and ``PAD``
+round it), kept in paiban's cache under the checksum of everything WeasyPrint is
+given for it, and the page is rendered with an ``art`` frame in each module's place,
+which :mod:`paiban.overlay` fills with the module's PDF page, unscaled. Every build
+of such a page takes this one path, so its bytes depend on the inputs alone, not on
+what the cache holds. Each module embeds its own subsets of the faces, cut to its
+own characters: a module kept from an earlier build stays valid when another module
+gains a character. The text stays text, in a Form XObject.
+"""
+
+import dataclasses
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from . import __version__
+from .files import write_atomically
+from .fonts import cache_root
+
+PAD = 12.0   # pt of room round a module's box: hanging punctuation, a headline's overhang
+FURNITURE = {"header", "masthead", "serials", "ear", "dateline", "colophon", "ad-label",
+             "art"}   # the page's own frames, never a module's
+FORMAT = "modules 1"  # changes when a module's PDF would change for the same input
+
+
+def laid_out(edition, page, placed, fonts, printing=None, variant=None):
+    """``placed`` with each article's frames replaced by an ``art`` frame (style
+    ``module``) naming its rendered module's PDF; a page without articles as it is.
+    ``variant`` is the PDF variant the page is written as (PDF/X, PDF/A), which the
+    modules are written as too: it decides how their colours are written."""
+    if not placed.articles:
+        return placed
+    geometry = placed.geometry
+    boxes = [(x - geometry.margin_left, y - geometry.margin_top, width, height)
+             for x, y, width, height in (entry["box"] for entry in placed.articles)]
+    members = [[] for _ in boxes]
+    furniture = []
+    for frame in placed.frames:
+        inside = None if frame.kind in FURNITURE or frame.style in ("module", "ad") \
+            else next((n for n, box in enumerate(boxes) if holds(box, frame)), None)
+        (furniture if inside is None else members[inside]).append(frame)
+    from .fit import Frame
+    for box, frames in zip(boxes, members):
+        if frames:
+            path = module_pdf(edition, page, dataclasses.replace(placed, frames=frames),
+                              box, fonts, printing, variant)
+            x, y, width, height = box
+            furniture.append(Frame("art", x - PAD, y - PAD, width + 2 * PAD,
+                                   height + 2 * PAD, style="module", src=str(path)))
+    return dataclasses.replace(placed, frames=furniture)
+
+
+def holds(box, frame, tolerance=0.5):
+    """Whether ``frame``'s centre lies in ``box`` (pt, type area)."""
+    x, y, width, height = box
+    centre_x, centre_y = frame.x + frame.width / 2, frame.y + frame.height / 2
+    return x - tolerance <= centre_x <= x + width + tolerance \
+        and y - tolerance <= centre_y <= y + height + tolerance
+
+
+def module_pdf(edition, page, placed, box, fonts, printing, variant):
+    """The path of the PDF of one module (the frames of ``placed`` in ``box``),
+    rendered unless the cache holds it."""
+    from .render import lay_out, render_input
+    given = render_input(edition, page, placed, fonts, printing, area=(*box, PAD))
+    path = cache_root() / "modules" / f"{module_key(given, variant)}.pdf"
+    if not path.is_file():
+        from .build import pdf_bytes
+        write_atomically(path, pdf_bytes(lay_out(given), edition, page, pdf_variant=variant))
+    return path
+
+
+def module_key(given, variant):
+    """The checksum of everything a module's PDF is made from: its markup and CSS,
+    the stylesheets' text, the images it shows, the PDF variant and the versions
+    of paiban and WeasyPrint (the face files are named by their checksums)."""
+    import weasyprint
+    digest = hashlib.sha256(f"{FORMAT} {__version__} {weasyprint.__version__} {variant} "
+                            f"{sorted(given.options)} ".encode())
+    for text in (given.html, given.css):
+        digest.update(text.encode() + b"\0")
+    for path in given.stylesheets:
+        digest.update(Path(path).read_bytes() + b"\0")
+    for url in sorted(set(re.findall(r'src="([^"]+)"', given.html))):
+        for prefix, folder in given.urls.items():
+            if url.startswith(prefix):
+                digest.update((folder / unquote(url.removeprefix(prefix))).read_bytes())
+    return digest.hexdigest()[:32]

@@ -1,0 +1,116 @@
+"""A news page is composed of its articles rendered alone and kept by content
+(paiban.modules): an edit renders one module, and the bytes do not depend on what
+the cache holds."""
+
+import subprocess
+
+import pikepdf
+import pymupdf
+import pytest
+
+from conftest import keep_pages
+from paiban.build import build_edition
+from paiban.source import parse_edition
+
+NEWS = "p06-yaowen.pdf"
+EDIT = ("坚持", "坚守")   # one character of articles/tian.md
+
+
+def module_files(cache):
+    return set((cache / "paiban" / "modules").glob("*.pdf"))
+
+
+def build(folder, fonts, out, monkeypatch, cache, **options):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    report = build_edition(parse_edition(folder), fonts, out, **options)
+    assert report["ok"], report
+    return report
+
+
+def edit_one_character(folder):
+    article = folder / "articles" / "tian.md"
+    text = article.read_text(encoding="utf-8")
+    assert EDIT[0] in text
+    article.write_text(text.replace(EDIT[0], EDIT[1], 1), encoding="utf-8")
+
+
+@pytest.fixture
+def news_only(edition_copy):
+    return keep_pages(edition_copy, "p06-yaowen.md")
+
+
+def module_forms(pdf):
+    page = pdf.pages[0]
+    return {name: form for name, form in page.Resources.XObject.items()
+            if name.startswith("/PaibanModule")}
+
+
+def test_an_edit_renders_one_module_and_the_page_is_the_bytes_of_a_cold_build(
+        news_only, fonts, tmp_path, monkeypatch):
+    warm_cache, cold_cache = tmp_path / "warm", tmp_path / "cold"
+    build(news_only, fonts, tmp_path / "out", monkeypatch, warm_cache)
+    before = module_files(warm_cache)
+    articles = len(parse_edition(news_only).pages[0].stories)
+    assert len(before) == articles
+    edit_one_character(news_only)
+    build(news_only, fonts, tmp_path / "out", monkeypatch, warm_cache)
+    assert len(module_files(warm_cache) - before) == 1
+    build(news_only, fonts, tmp_path / "fresh", monkeypatch, cold_cache)
+    warm = (tmp_path / "out" / news_only.name / NEWS).read_bytes()
+    assert warm == (tmp_path / "fresh" / news_only.name / NEWS).read_bytes()
+
+
+def test_each_module_is_real_text_with_its_own_embedded_subsets(
+        news_only, fonts, tmp_path, monkeypatch):
+    report = build(news_only, fonts, tmp_path / "out", monkeypatch, tmp_path / "cache")
+    path = tmp_path / "out" / news_only.name / NEWS
+    entry = report["pages"][0]
+    with pikepdf.open(path) as pdf:
+        forms = module_forms(pdf)
+        assert len(forms) == len(entry["articles"])
+        names = set()
+        for form in forms.values():
+            for font in form.Resources.Font.values():
+                descriptor = font.DescendantFonts[0].FontDescriptor
+                assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
+                names.add(str(font.BaseFont))
+    # build.json's fonts (and so the check for faces outside the lock) see the
+    # fonts inside the modules: the headline face is set in modules alone
+    assert names <= set(entry["fonts"]) and all("+paiban-" in name for name in names)
+    with pymupdf.open(path) as document:
+        text = document[0].get_text().replace("\n", "")
+    for article in entry["articles"]:
+        assert article["headline"] in text
+
+
+def test_a_module_kept_from_before_stays_when_another_gains_a_character(
+        news_only, fonts, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    build(news_only, fonts, tmp_path / "out", monkeypatch, cache)
+    path = tmp_path / "out" / news_only.name / NEWS
+    with pikepdf.open(path) as pdf:
+        before = {name: form.read_bytes() for name, form in module_forms(pdf).items()}
+    article = news_only / "articles" / "tian.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace(EDIT[0], "鑫持", 1), encoding="utf-8")  # new to the page
+    build(news_only, fonts, tmp_path / "out", monkeypatch, cache)
+    with pikepdf.open(path) as pdf:
+        after = {name: form.read_bytes() for name, form in module_forms(pdf).items()}
+    changed = [name for name in before if before[name] != after[name]]
+    assert len(changed) == 1
+    with pymupdf.open(path) as document:
+        assert "鑫持" in document[0].get_text()
+
+
+def test_print_and_archive_pages_of_modules_pass_qpdf_check(news_only, fonts, tmp_path,
+                                                            monkeypatch):
+    from paiban.archive.revision import archive_edition
+    build(news_only, fonts, tmp_path / "out", monkeypatch, tmp_path / "cache",
+          output="print")
+    revision = archive_edition(parse_edition(news_only), fonts, tmp_path / "archive")
+    for path in (tmp_path / "out" / news_only.name / "print" / NEWS,
+                 revision / NEWS):
+        with pikepdf.open(path) as pdf:
+            assert module_forms(pdf)
+        check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout
