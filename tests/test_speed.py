@@ -1,5 +1,6 @@
 """Issue 15, speed: what a process spends besides rendering the pages that changed."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +41,22 @@ def test_an_edition_rebuilt_after_a_one_page_edit_reads_back_that_page_alone(
     report = build_edition(parse_edition(folder), fonts, tmp_path / "out", jobs=1)
     assert [p["cached"] for p in report["pages"]] == [True, False, True]
     assert set(read) <= {"p02.pdf"} and report["checks"]
+
+
+def test_a_new_process_sets_the_page_from_templates_compiled_before(tmp_path):
+    probe = (
+        "import jinja2\n"
+        "from paiban import render\n"
+        "compiled, real = [], jinja2.Environment.compile\n"
+        "def spy(self, *args, **options):\n"
+        "    compiled.append(args[1] if len(args) > 1 else options.get('name'))\n"
+        "    return real(self, *args, **options)\n"
+        "jinja2.Environment.compile = spy\n"
+        "for layout in ('feature', 'news'):\n"
+        "    render.environment().get_template(f'{layout}.html.j2')\n"
+        "print(len(compiled))\n")
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           cwd=ROOT, timeout=60, env={**os.environ,
+                                                      "XDG_CACHE_HOME": str(tmp_path)})
+            for _ in range(2)]
+    assert [run.stdout.strip() for run in runs] == ["2", "0"], runs[-1].stderr
