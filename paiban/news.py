@@ -110,13 +110,12 @@ class Copy:
         return self.widths[chars]
 
     def count(self, chars):
-        """What the makeup asks: body lines at the width, and for the briefs box the
-        line its border takes below the text; for a story that jumps, the share of
-        its lines it keeps on this page and the jump line."""
+        """What the makeup asks: body lines at the width; for a story that jumps, the
+        share of its lines it keeps on this page and the jump line."""
         lines = len(self.lines(chars))
         if self.story.jump:
             return min(lines, math.ceil(lines * JUMP_SHARE)) + 1
-        return lines + (1 if self.story.role == BRIEFS else 0)
+        return lines
 
 
 def carried_paragraphs(lines):
@@ -188,14 +187,16 @@ def makeup_article(composer, story, copy, min_ppi):
         if photo.columns and photo.aspect:
             lines = max(1, round(geometry.span(0, photo.columns)[1] * photo.aspect
                                  / geometry.pitch))
+        deepest = photo.pixels and math.floor(photo.pixels[1] * 72 / min_ppi / geometry.pitch)
         photos.append(makeup.Photo(aspect=aspect, max_columns=widest, columns=photo.columns,
-                                   lines=lines,
+                                   lines=lines, max_lines=deepest or None,
                                    caption_lines=caption_lines(composer, photo, min(widest, 2))))
     return makeup.Article(
         story.id, story.role, copy.count,
         headline=tuple(text.text for text in story.article.headline), photos=tuple(photos),
         deck_lines=sum(lines for _, _, lines in story_deck(composer, story)),
-        columns=story.columns, pin=story.pin, min_width=deck_width(composer, story))
+        columns=story.columns, pin=story.pin, min_width=deck_width(composer, story),
+        foot_lines=1 if story.role == BRIEFS else 0)   # the briefs box's border
 
 
 def deck_width(composer, story):

@@ -339,3 +339,24 @@ def test_a_module_is_never_narrower_than_its_subtitle():
     layout = make_up(GEOMETRY, articles)
     assert layout.placement(narrow.id).box[2] >= 3
     check_hard_rules(layout, articles, GEOMETRY)
+
+
+def test_a_photo_frame_is_never_deeper_than_its_pixels_fill():
+    """A photo whose pixels fill at most six frame lines at the print resolution
+    keeps to six however much room its short copy leaves (it was cropped taller,
+    below the print's minimum resolution)."""
+    for deepest in (None, 6):
+        article = Article("a", ROLES[1], copy(20, GEOMETRY.column_chars, random.Random(1)),
+                          headline=("一条不太长的二条标题",),
+                          photos=(Photo(aspect=0.67, max_lines=deepest, caption_lines=1),),
+                          pin=(0, 0, 2, 40))
+        (column, line, columns, lines), = make_up(GEOMETRY, [article]).placement("a").photos
+        assert (lines - 1 > 6) == (deepest is None)
+
+
+def test_the_briefs_box_keeps_a_line_under_its_text_for_its_border():
+    briefs = Article("briefs", BRIEFS, CopyModel((60,) * 8), headline=("简讯",), foot_lines=1)
+    layout = make_up(GEOMETRY, page(4, count=5) + [briefs])
+    p = layout.placement("briefs")
+    assert max(p.column_lines) <= p.box[3] - p.headline_depth - 1
+    assert sum(p.column_lines) == p.body_lines and not p.overset_lines

@@ -86,6 +86,7 @@ class Photo:
     columns: int | None = None
     lines: int | None = None      # frame depth in body lines, with ``columns``
     caption_lines: int = 2
+    max_lines: int | None = None  # the deepest frame its pixels fill (print resolution)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ class Article:
     """One story. ``lines_at(chars)`` gives its body's total lines in columns ``chars``
     characters wide (one column's worth; the makeup balances them over columns).
     ``pin`` is a fixed box (column, line, columns, lines); ``columns`` forces a width;
-    ``min_width`` (pt) is the narrowest module its deck (kicker, subtitle) fits."""
+    ``min_width`` (pt) is the narrowest module its deck (kicker, subtitle) fits;
+    ``foot_lines`` the lines under its text columns (the briefs box's border)."""
     id: str
     role: str
     lines_at: Callable[[int], int]
@@ -101,6 +103,7 @@ class Article:
     photos: tuple[Photo, ...] = ()
     deck_lines: int = 0            # body lines under the headline: subhead, byline
     min_width: float = 0
+    foot_lines: int = 0
     columns: int | None = None
     pin: tuple[int, int, int, int] | None = None
 

@@ -176,7 +176,8 @@ class Measure:
                     continue
                 own = photo.aspect or style.photo_preferred
                 low = max(low, math.ceil(width * min(ratio[0], max(own, own_ratio[0])) / pitch))
-                high = min(high, math.floor(width * max(ratio[1], min(own, own_ratio[1])) / pitch))
+                high = min(high, math.floor(width * max(ratio[1], min(own, own_ratio[1])) / pitch),
+                           photo.max_lines or high)
                 preferred.append(round(width * min(max(own, own_ratio[0]), own_ratio[1]) / pitch))
             target = round(sum(preferred) / len(preferred))
             caption = max(photo.caption_lines for photo in photos)
@@ -243,7 +244,8 @@ class Measure:
             first = max(first, photo_depth)
         shapes = self.shape_costs(columns)
         # No deeper than the grid: a taller module fits no page.
-        last = min(needed + under, self.geometry.lines - above - head_depth)
+        foot = self.article.foot_lines
+        last = min(needed + under, self.geometry.lines - above - head_depth - foot)
         covered = span * photo_depth if inline else 0
         for depth in range(first, last + 1):
             if inline:
@@ -254,7 +256,7 @@ class Measure:
             else:
                 capacity = depth * count
             spare = capacity - lines
-            height = above + head_depth + depth
+            height = above + head_depth + depth + foot
             cost = fixed_cost + shapes[height] + \
                 (spare * BLANK if spare >= 0 else -spare * OVERSET)
             key = (height, quiet)

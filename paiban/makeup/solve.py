@@ -328,7 +328,8 @@ def placement(geometry, style, article, option, box):
         for span in option.photo_spans:
             photos.append((left, top, span, option.photo_depth))
             left += span
-    depth = lines - option.head_depth - (option.photo_depth if option.quiet else 0)
+    depth = lines - option.head_depth - (option.photo_depth if option.quiet else 0) \
+        - article.foot_lines
     column_lines = option.column_lines(depth, style.min_column_lines)
     placed = sum(column_lines)
     capacity = option.text_columns * depth
