@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .files import sha256_of, write_atomically
-from .jumps import references
+from .jumps import depends_on
 from .fonts import ROOT
 
 CODE = ("paiban/**/*.py", "layout/**/*", "styles/**/*", "fonts/fonts.lock.toml")
@@ -41,10 +41,15 @@ def code_digest():
 
 
 def page_key(edition, page, options):
+    """What a page is made from: its files, those of the pages whose makeup its
+    continued stories follow, and a front page's index as printed (the headlines and
+    pages it names, not the files they come from: an edit of their body leaves it)."""
     digest = hashlib.sha256(code_digest().encode() + json.dumps(options).encode())
     for path in [edition.path / "edition.yaml", *page_inputs(page),
-                 *(path for other in references(edition, page) for path in page_inputs(other))]:
+                 *(path for other in depends_on(edition, page) for path in page_inputs(other))]:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
+    if page.front:
+        digest.update(json.dumps(page.front.entries, ensure_ascii=False).encode())
     return digest.hexdigest()
 
 

@@ -84,13 +84,3 @@ def depends_on(edition, page):
     articles begin."""
     return [other for other in edition.pages
             if any(story.continued_from == other.number for story in page.stories)]
-
-def references(edition, page):
-    """The other pages this page's PDF depends on: where its continued stories
-    begin (their makeup decides its copy) and, for a front page, the pages its index
-    names (their headlines)."""
-    names = {name for name, _ in page.front.index} if page.front else set()
-    starts = {story.continued_from for story in page.stories if story.continued_from}
-    return [other for other in edition.pages if other is not page and (
-        other.number in starts or names & ({s.id for s in other.stories}
-                                           | ({other.path.stem} if not other.stories else set())))]

@@ -324,3 +324,20 @@ def test_an_ear_article_too_long_for_the_ear_is_overset_at_its_line(edition_copy
     findings, _ = check_page(edition, edition.pages[0], fonts)
     (error,) = [f for f in findings if f.severity == "error"]
     assert error.path.endswith("tianqi.md") and "does not fit the ear" in error.message
+
+
+def test_an_edit_of_an_indexed_story_body_leaves_the_front_page_cached(
+        edition_copy, tmp_path, fonts):
+    """The index prints headlines and pages: the body of a story it names is not in
+    the front page's key, its headline is."""
+    out = tmp_path / "out"
+    build(edition_copy, out, fonts)
+    story = edition_copy / "articles" / "tian.md"
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text.replace("办复率100%", "办复率100％"), encoding="utf-8")
+    cached = {e["page"]: e["cached"] for e in build(edition_copy, out, fonts)["pages"]}
+    assert cached == {1: True, 2: True, 3: False}
+    story.write_text(text.replace("# 提案办复率达100%", "# 提案办复率达百分之百"), encoding="utf-8")
+    report = build(edition_copy, out, fonts)
+    assert {e["page"]: e["cached"] for e in report["pages"]}[1] is False
+    assert "提案办复率达百分之百" in squash(page_text(pdf_of(report, 1)))

@@ -221,8 +221,8 @@ def page_inputs(edition, page, inputs):
     """The archive names a page's PDF carries: all but the photos of pages it does
     not depend on (a continuation depends on its front page's makeup, and so on the
     photos that page sets)."""
-    from ..jumps import references
-    made_from = [page, *references(edition, page)]
+    from ..jumps import depends_on
+    made_from = [page, *depends_on(edition, page)]
     others = {name for other in edition.pages if not any(other is p for p in made_from)
               for name in photo_names(edition, other)}
     own = {name for p in made_from for name in photo_names(edition, p)}
