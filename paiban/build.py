@@ -101,7 +101,7 @@ def check_page(edition, page, fonts, strict=False, printing=None, previous=None)
     maps page numbers (the page's, and those of the pages it continues) to them."""
     from . import preflight
     from .fit import fit_page
-    from .news import ad_findings, fit_news, located
+    from .news import ad_findings, located
     from .news import findings as news_findings
     findings = preflight.coverage(page, fonts, edition.house) + preflight.images(
         page, strict, printing is not None)
@@ -195,8 +195,9 @@ def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None, 
     ``output`` is "proof" (in ``<out>/<edition>/``) or "print" (PDF/X, in
     ``<out>/<edition>/print/``); by default what the edition file says.
     ``progress(done, total, entry)`` is called as each page finishes.
-    Every output (page PDFs, change proofs, cache records, edition PDF, build.json)
-    is staged and published as one set when the build ends (:func:`files.publish`).
+    Every output (page PDFs, cache records, edition PDF, build.json) is staged and
+    published as one set when the build ends (:func:`files.publish`); then the change
+    proofs are written, and build.json again with their boxes.
     """
     output = output or edition.output
     target = Path(out_dir) / edition.slug / ("print" if output == "print" else "")
@@ -208,10 +209,37 @@ def build_edition(edition, fonts, out_dir, strict=False, jobs=1, progress=None, 
         try:
             report = build_locked(edition, fonts, target, strict, jobs, progress, printing,
                                   lock, cluster)
+            previous = published_pdfs(report)
             publish(target)
         finally:  # after a failure, what was staged goes (or a begun publication ends)
             recover(target)
+        prove_changes(target, report, previous)
         return report
+
+
+def published_pdfs(report):
+    """The bytes of the PDFs this build replaces (the last build's, still in place)."""
+    return {entry["pdf"]: Path(entry["pdf"]).read_bytes() for entry in report["pages"]
+            if entry["pdf"] and not entry["cached"] and Path(entry["pdf"]).is_file()}
+
+
+def prove_changes(target, report, previous):
+    """Once the new PDFs are in place (an edit reaches the page first), the change
+    proof of each page that changed: the new page with its changes boxed, in
+    ``changes/``, and its boxes in the report and build.json."""
+    proved = False
+    for entry in report["pages"]:
+        old = previous.get(entry["pdf"])
+        new = Path(entry["pdf"]).read_bytes() if old else None
+        if old and old != new:
+            from .changes import change_proof  # pdfium and Pillow: only for a changed page
+            proof = target / "changes" / f"{Path(entry['pdf']).stem}.png"
+            entry["changes"] = {"proof": str(proof),
+                                "regions": change_proof(old, new, proof)}
+            proved = True
+    if proved:
+        write_atomically(target / "build.json",
+                         json.dumps(report, ensure_ascii=False, indent=2).encode())
 
 
 def build_locked(edition, fonts, target, strict, jobs, progress, printing, lock,
@@ -449,18 +477,12 @@ def page_pdf(edition, page, fonts, strict, printing=None, previous=None):
 
 
 def stage_page(target, page, entry, data):
-    """Stage a page's PDF (if it has one) and, when it changed since the last build,
-    its change proof; returns the entry, naming them."""
+    """Stage a page's PDF (if it has one); returns the entry, naming it. Its change
+    proof is made once the PDF is in place (:func:`prove_changes`)."""
     if data is not None:
         path = target / f"{Path(page.path).stem}.pdf"
-        previous = path.read_bytes() if path.is_file() else None
         write_atomically(staged(target, path), data)
         entry["pdf"] = str(path)
-        if previous and previous != data:
-            from .changes import change_proof  # pdfium and Pillow: only for a changed page
-            proof = target / "changes" / f"{Path(page.path).stem}.png"
-            entry["changes"] = {"proof": str(proof), "regions": change_proof(
-                previous, data, staged(target, proof))}
     return entry
 
 

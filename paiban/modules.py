@@ -3,8 +3,10 @@
 An edit of one character in one article changes one module of a news or front page;
 laying out the whole page again for it takes most of a second. So every article's
 frames are rendered as a small document of their own (the module's box and ``PAD``
-round it), kept in paiban's cache under the checksum of everything WeasyPrint is
-given for it, and the page is rendered with an ``art`` frame in each module's place,
+round it), and the page's furniture (running head or masthead band, rules, ad slot,
+colophon) as one more, the size of the page; each is kept in paiban's cache under
+the checksum of everything WeasyPrint is given for it, and the page is rendered
+with an ``art`` frame in each one's place (supplied PDF art stays on top),
 which :mod:`paiban.overlay` fills with the module's PDF page, unscaled. Every build
 of such a page takes this one path, so its bytes depend on the inputs alone, not on
 what the cache holds. Each module embeds its own subsets of the faces, cut to its
@@ -44,15 +46,21 @@ def laid_out(edition, page, placed, fonts, printing=None, variant=None):
         inside = None if frame.kind in FURNITURE or frame.style in ("module", "ad") \
             else next((n for n, box in enumerate(boxes) if holds(box, frame)), None)
         (furniture if inside is None else members[inside]).append(frame)
+    supplied = [frame for frame in furniture if frame.kind == "art"]
+    trim = (-geometry.margin_left, -geometry.margin_top, geometry.trim_width,
+            geometry.trim_height)
+    modules = [(trim, [frame for frame in furniture if frame.kind != "art"])]
+    modules += list(zip(boxes, members))
     from .fit import Frame
-    for box, frames in zip(boxes, members):
+    laid = []
+    for box, frames in modules:   # the page's furniture first, under its articles
         if frames:
             path = module_pdf(edition, page, dataclasses.replace(placed, frames=frames),
                               box, fonts, printing, variant)
             x, y, width, height = box
-            furniture.append(Frame("art", x - PAD, y - PAD, width + 2 * PAD,
-                                   height + 2 * PAD, style="module", src=str(path)))
-    return dataclasses.replace(placed, frames=furniture)
+            laid.append(Frame("art", x - PAD, y - PAD, width + 2 * PAD, height + 2 * PAD,
+                              style="module", src=str(path)))
+    return dataclasses.replace(placed, frames=laid + supplied)
 
 
 def holds(box, frame, tolerance=0.5):

@@ -51,7 +51,7 @@ def test_an_edit_renders_one_module_and_the_page_is_the_bytes_of_a_cold_build(
     build(news_only, fonts, tmp_path / "out", monkeypatch, warm_cache)
     before = module_files(warm_cache)
     articles = len(parse_edition(news_only).pages[0].stories)
-    assert len(before) == articles
+    assert len(before) == articles + 1   # and the page's furniture
     edit_one_character(news_only)
     build(news_only, fonts, tmp_path / "out", monkeypatch, warm_cache)
     assert len(module_files(warm_cache) - before) == 1
@@ -67,7 +67,7 @@ def test_each_module_is_real_text_with_its_own_embedded_subsets(
     entry = report["pages"][0]
     with pikepdf.open(path) as pdf:
         forms = module_forms(pdf)
-        assert len(forms) == len(entry["articles"])
+        assert len(forms) == len(entry["articles"]) + 1   # and the page's furniture
         names = set()
         for form in forms.values():
             for font in form.Resources.Font.values():
@@ -114,3 +114,25 @@ def test_print_and_archive_pages_of_modules_pass_qpdf_check(news_only, fonts, tm
             assert module_forms(pdf)
         check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
         assert check.returncode == 0, check.stdout
+
+
+def test_the_change_proof_is_made_once_the_new_pdf_is_in_place(news_only, fonts, tmp_path,
+                                                              monkeypatch):
+    import paiban.changes
+    out = tmp_path / "out"
+    build(news_only, fonts, out, monkeypatch, tmp_path / "cache")
+    pdf = out / news_only.name / NEWS
+    proved, prove = [], paiban.changes.change_proof
+
+    def change_proof(old, new, target):
+        proved.append(pdf.read_bytes() == new != old)
+        return prove(old, new, target)
+    monkeypatch.setattr(paiban.changes, "change_proof", change_proof)
+    edit_one_character(news_only)
+    report = build(news_only, fonts, out, monkeypatch, tmp_path / "cache")
+    assert proved == [True]
+    entry = report["pages"][0]
+    assert entry["changes"]["regions"]
+    assert (out / news_only.name / "changes" / "p06-yaowen.png").read_bytes()[:4] == b"\x89PNG"
+    written = (out / news_only.name / "build.json").read_text(encoding="utf-8")
+    assert '"regions"' in written
