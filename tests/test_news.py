@@ -319,3 +319,15 @@ def test_an_article_the_makeup_cannot_place_stops_the_build_at_its_plan_line(edi
     line = next(n for n, text in enumerate(plan.read_text(encoding="utf-8").split("\n"), 1)
                 if "articles/lvzhi.md" in text)
     assert f"{plan}:{line}: article 'lvzhi' fits no module" in error and "Traceback" not in error
+
+
+def test_the_sample_news_page_fills_its_grid_with_six_reports_briefs_and_an_ad(sample_build):
+    """Issue 10's sample: at least six articles, the briefs and an ad, at most 1% of
+    the grid blank, no tombstone, nothing overset (built with its edition)."""
+    from conftest import entry_of
+    _, report = sample_build
+    page = entry_of(report, "p06-yaowen.md")
+    roles = [article["role"] for article in page["articles"]]
+    assert len([role for role in roles if role != "简讯"]) >= 6 and "简讯" in roles
+    assert page["ads"] and page["blank_fraction"] <= 0.01 and page["tombstones"] == []
+    assert not page["errors"] and all(a["overset_chars"] == 0 for a in page["articles"])
