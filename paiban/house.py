@@ -194,6 +194,10 @@ class News:
     headline_measure: float = 0.9   # share of the module's width a headline line may take
     photo_preferred: float = 0.65   # frame height / width of a photo without a shape
     min_column_lines: int = 3       # a text column is empty or at least this deep
+    # Page blueprints: per paper size, named module patterns, each a role's box
+    # [column, line, columns, lines] on the grid below the head; a plan names one.
+    blueprints: dict[str, dict[str, dict[str, tuple[int, int, int, int]]]] = \
+        dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         from .makeup.model import ROLES
@@ -211,6 +215,17 @@ class News:
         within("headline_measure", self.headline_measure, 0.5, 1.0)
         within("photo_preferred", self.photo_preferred, 0.2, 2.0)
         within("min_column_lines", self.min_column_lines, 1, 10)
+        for paper, patterns in self.blueprints.items():
+            for name, boxes in patterns.items():
+                for role, box in boxes.items():
+                    if role not in ROLES:
+                        raise FieldError(("blueprints", paper, name),
+                                         f"blueprint {name}: {role!r} is not a rank "
+                                         f"({', '.join(ROLES[:4])} …)")
+                    if box[2] < 1 or box[3] < 1 or min(box) < 0:
+                        raise FieldError(("blueprints", paper, name),
+                                         f"blueprint {name}: {role}'s box {list(box)} is not "
+                                         "[column, line, columns, lines]")
 
     def bands_for(self, paper_size):
         return self.paper_bands.get(paper_size, self.bands)

@@ -190,6 +190,7 @@ class Page:
     stories: list = field(default_factory=list)  # a news page's articles (Story)
     ad: Ad | None = None
     lock: bool = False            # a news page keeps the boxes its last build accepted
+    blueprint: tuple | None = None  # (name, line): the house style's module pattern it follows
     mono: bool = False            # 黑白版: printed in K ink only
     front: "Front | None" = None  # the front page's masthead band (layout: front)
     # page numbers rendered before this one (a jump's continuation needs its front

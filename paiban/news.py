@@ -177,7 +177,27 @@ def caption_lines(composer, photo, columns):
     return math.ceil(count * composer.style("caption")[2] / composer.geometry.pitch)
 
 
-def makeup_article(composer, story, copy, min_ppi):
+def blueprint_pins(page, house, paper_size):
+    """Article id → the box the page's blueprint gives the first article of each of
+    its ranks (an article's own pin wins)."""
+    if not page.blueprint:
+        return {}
+    name, line = page.blueprint
+    patterns = house.news.blueprints.get(paper_size, {})
+    if name not in patterns:
+        raise PaibanError(f"no blueprint {name!r} for the {paper_size} in the house style "
+                          f"{house.name}", page.path, line,
+                          fix="use one of: " + (", ".join(patterns) or "none yet: add "
+                                                "news: blueprints to the house style"))
+    pins = {}
+    for role, box in patterns[name].items():
+        story = next((s for s in page.stories if s.role == role and not s.pin), None)
+        if story:
+            pins[story.id] = box
+    return pins
+
+
+def makeup_article(composer, story, copy, min_ppi, pin=None):
     geometry = composer.geometry
     photos = []
     for photo in () if story.continued_from else story.article.photos:
@@ -195,7 +215,7 @@ def makeup_article(composer, story, copy, min_ppi):
         story.id, story.role, copy.count,
         headline=tuple(text.text for text in story.article.headline), photos=tuple(photos),
         deck_lines=sum(lines for _, _, lines in story_deck(composer, story)),
-        columns=story.columns, pin=story.pin, min_width=deck_width(composer, story),
+        columns=story.columns, pin=story.pin or pin, min_width=deck_width(composer, story),
         foot_lines=1 if story.role == BRIEFS else 0)   # the briefs box's border
 
 
@@ -244,9 +264,11 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
             reserved.append(makeup.Reserved(front.ear_columns(house, geometry),
                                             front.index_slot_lines(full, page), "top-right",
                                             label=front.INDEX_TITLE))
+    pins = blueprint_pins(page, house, paper_size)
     try:
         layout = makeup.make_up(below, [makeup_article(composer, story, copies[story.id],
-                                                       min_ppi) for story in page.stories],
+                                                       min_ppi, pins.get(story.id))
+                                        for story in page.stories],
                                 reserved=reserved, previous=previous, locked=page.lock,
                                 style=style)
     except PaibanError as error:   # the makeup knows ids, not files: name the plan's line

@@ -197,6 +197,19 @@ def lock(meta, path, text):
     return value
 
 
+def blueprint(meta, path, text):
+    """``blueprint: name``: a module pattern of the house style (``news: blueprints``),
+    checked against the edition's paper size when the page is made up."""
+    from .source import find_key_line
+    if "blueprint" not in meta:
+        return None
+    name, line = meta["blueprint"], find_key_line(text, "blueprint")
+    if not isinstance(name, str) or not ID.match(name):
+        raise PaibanError(f"'blueprint' names a module pattern, not {shown(name)}", path, line,
+                          fix="e.g. 'blueprint: lead-top' (news: blueprints in the house style)")
+    return name, line
+
+
 def ad_slot(meta, path, text):
     """The ``ad:`` entry: a PNG, JPEG or PDF in a slot at a corner of the page."""
     from .source import find_key_line, unknown_key

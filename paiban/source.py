@@ -43,7 +43,7 @@ LAYOUTS = ("feature", "news", "front")   # front: a news page under the masthead
 NEWS_LAYOUTS = ("news", "front")
 EDITOR_ROLES = ("editor", "art_editor", "proofreader")
 PAGE_KEYS = ("page", "title", "layout", "editors", "headline", "articles", "ad", "colour",
-             "ear", "index", "lock")
+             "ear", "index", "lock", "blueprint")
 COLOURS = ("colour", "mono")   # 彩色版, 黑白版 (K ink only)
 HEADLINE_FORMS = ("horizontal", "vertical")  # 横排, 竖排
 
@@ -406,6 +406,7 @@ def news_page(page, meta, tokens, path, text):
     page.stories = plan.stories(meta, path, text, MAX_PHOTO_COLUMNS + 1)
     page.ad = plan.ad_slot(meta, path, text)
     page.lock = plan.lock(meta, path, text)
+    page.blueprint = plan.blueprint(meta, path, text)
     if page.layout == "front":
         page.front = plan.front_settings(meta, path, text)
     else:

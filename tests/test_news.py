@@ -331,3 +331,29 @@ def test_the_sample_news_page_fills_its_grid_with_six_reports_briefs_and_an_ad(s
     assert len([role for role in roles if role != "简讯"]) >= 6 and "简讯" in roles
     assert page["ads"] and page["blank_fraction"] <= 0.01 and page["tombstones"] == []
     assert not page["errors"] and all(a["overset_chars"] == 0 for a in page["articles"])
+
+
+def test_a_blueprint_of_the_house_style_places_its_ranks_and_the_solver_fills_the_rest(
+        edition_copy, fonts):
+    plan = edition_copy / PLAN
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "layout: news\n", "layout: news\nblueprint: lead-left\n"), encoding="utf-8")
+    edition = parse_edition(news_only(edition_copy))
+    findings, placed = check_page(edition, edition.pages[0], fonts)
+    lead = next(a for a in placed.articles if a["role"] == "头条")
+    assert lead["grid"] == [0, 0, 4, 48]
+    boxes = [a["grid"] for a in placed.articles]
+    assert all(not (a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3]
+                    and b[1] < a[1] + a[3]) for n, a in enumerate(boxes) for b in boxes[n + 1:])
+
+
+def test_an_unknown_blueprint_is_an_error_at_its_line_naming_the_known_ones(edition_copy,
+                                                                           fonts):
+    plan = edition_copy / PLAN
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "layout: news\n", "layout: news\nblueprint: lead-middle\n"), encoding="utf-8")
+    edition = parse_edition(news_only(edition_copy))
+    with pytest.raises(PaibanError) as error:
+        check_page(edition, edition.pages[0], fonts)
+    line = plan.read_text(encoding="utf-8").split("\n")[error.value.line - 1]
+    assert line.startswith("blueprint:") and "lead-left" in error.value.fix
