@@ -21,6 +21,7 @@ from .house import HOUSES
 from .preflight import Finding
 
 DATE_LINES = 2           # the date line's depth in body lines
+WEEKDAYS = "一二三四五六日"
 INDEX_TITLE = "导读"
 MASTHEAD_FILL = 0.82     # of the masthead area's height the name's em may take
 MASTHEAD_MEASURE = 0.92  # of its width the name's set width may take
@@ -31,6 +32,11 @@ def band_lines(house, geometry):
     return max(DATE_LINES + 6, round(geometry.lines * house.front.band_share))
 
 
+def long_date(date):
+    """2023年1月16日 星期一: the date as the running head and the date line print it."""
+    return f"{date.year}年{date.month}月{date.day}日 星期{WEEKDAYS[date.weekday()]}"
+
+
 def lunar_date(date):
     """农历 of a date, e.g. 壬寅年腊月廿五 (from lunar_python: the calendar's own tables)."""
     lunar = Solar.fromYmd(date.year, date.month, date.day).getLunar()
@@ -39,7 +45,6 @@ def lunar_date(date):
 
 def date_line(edition, page):
     """The date line's parts, left to right (the folio last, at the outer edge)."""
-    from .render import long_date   # the renderer loads WeasyPrint: only when it renders
     issue = f"第{edition.issue}期"
     if edition.total_issue:
         issue += f"（总第{edition.total_issue}期）"
