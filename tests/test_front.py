@@ -296,10 +296,12 @@ id: tianqi
 
 
 def with_weather_in_the_ear(folder, weather=WEATHER):
+    """The sample with a weather box in its ear (and no ad, to leave the index room)."""
     (folder / "articles" / "tianqi.md").write_text(weather, encoding="utf-8")
     front = folder / "p01-front.md"
-    front.write_text(front.read_text(encoding="utf-8").replace(
-        "index: [", "ear: {file: articles/tianqi.md}\nindex: ["), encoding="utf-8")
+    text = front.read_text(encoding="utf-8").replace(
+        "index: [", "ear: {file: articles/tianqi.md}\nindex: [")
+    front.write_text(re.sub(r"\nad: [^\n]*", "", text), encoding="utf-8")
     return folder
 
 
