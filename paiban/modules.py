@@ -71,25 +71,38 @@ def holds(box, frame, tolerance=0.5):
         and y - tolerance <= centre_y <= y + height + tolerance
 
 
+def shell_pdf(edition, page, laid, fonts, printing, variant):
+    """The PDF bytes of the page a page of modules is drawn on (``laid``: what
+    :func:`laid_out` left, ``art`` frames only), kept as a module is: the page with
+    its boxes, metadata and PDF variant, before its modules are placed."""
+    return module_pdf(edition, page, laid, None, fonts, printing, variant).read_bytes()
+
+
 def module_pdf(edition, page, placed, box, fonts, printing, variant):
-    """The path of the PDF of one module (the frames of ``placed`` in ``box``),
-    rendered unless the cache holds it."""
+    """The path of the PDF of one module (the frames of ``placed`` in ``box``; with
+    no box, of the page), rendered unless the cache holds it."""
     from .render import lay_out, render_input
-    given = render_input(edition, page, placed, fonts, printing, area=(*box, PAD))
-    path = cache_root() / "modules" / f"{module_key(given, variant)}.pdf"
+    given = render_input(edition, page, placed, fonts, printing,
+                         area=(*box, PAD) if box else None)
+    path = cache_root() / "modules" / f"{module_key(edition, page, given, variant)}.pdf"
     if not path.is_file():
         from .build import pdf_bytes
         write_atomically(path, pdf_bytes(lay_out(given), edition, page, pdf_variant=variant))
     return path
 
 
-def module_key(given, variant):
+def module_key(edition, page, given, variant):
     """The checksum of everything a module's PDF is made from: its markup and CSS,
-    the stylesheets' text, the images it shows, the PDF variant and the versions
-    of paiban and WeasyPrint (the face files are named by their checksums)."""
+    the lock's faces (their subsets are cut to the markup's characters), the
+    stylesheets' text, the images it shows, the PDF variant and metadata, and the
+    versions of paiban and WeasyPrint."""
     import weasyprint
+    from .render import pdf_metadata
+    faces = sorted((name, face.role.sha256, face.role.index)
+                   for name, face in given.fonts.faces.items())
     digest = hashlib.sha256(f"{FORMAT} {__version__} {weasyprint.__version__} {variant} "
-                            f"{sorted(given.options)} ".encode())
+                            f"{sorted(given.options)} {faces} "
+                            f"{pdf_metadata(edition, page)} ".encode())
     for text in (given.html, given.css):
         digest.update(text.encode() + b"\0")
     for path in given.stylesheets:

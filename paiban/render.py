@@ -21,6 +21,7 @@ import jinja2
 from .chars import is_dash_or_ellipsis
 from .environment import known_libraries
 from .fonts import ROOT, cache_root
+from .front import long_date
 from .house import HOUSES
 from .makeup.model import ROLES
 from .preflight import DATA_IMAGE_BYTES, photo_bytes
@@ -35,7 +36,6 @@ with known_libraries():
 LAYOUT = ROOT / "layout"
 STYLES_DIR = ROOT / "styles"
 STYLESHEETS = ("page.css", "typography.css", "components.css", "news.css")
-WEEKDAYS = "一二三四五六日"
 
 
 def fixed_urls(page):
@@ -142,10 +142,6 @@ def segments(line, size):
     return out
 
 
-def long_date(date):
-    return f"{date.year}年{date.month}月{date.day}日 星期{WEEKDAYS[date.weekday()]}"
-
-
 @functools.cache
 def environment():
     """The templates' environment, one a process: Jinja compiles a template the first
@@ -242,9 +238,12 @@ def render(edition, page, placed, fonts, printing=None):
 @dataclass
 class RenderInput:
     """Everything WeasyPrint is given for one document: what its output depends on,
-    so that :mod:`paiban.modules` can key a rendered module by it."""
+    so that :mod:`paiban.modules` can key a rendered module by it. The faces are
+    cut to the markup's characters only when it is laid out (a module kept in the
+    cache needs none): ``css`` is the rest of its own CSS."""
     html: str
     css: str
+    fonts: object         # paiban.fonts.Fonts, the lock's faces
     stylesheets: list     # paths of paiban's and the house's stylesheets
     roots: list           # folders the fetcher serves
     urls: dict            # fixed URL → folder (:func:`fixed_urls`)
@@ -276,10 +275,8 @@ def render_input(edition, page, placed, fonts, printing=None, area=None):
     urls = fixed_urls(page)
     placed = with_fixed_urls(placed, urls)
     html = html_for(edition, page, placed, fonts)
-    faces = fonts.subset(page_characters(html))
-    css = font_face_css(faces) + page_css(edition.house, placed.geometry, fonts, page.mono) \
-        + extra_css
-    return RenderInput(html, css, stylesheet_files(edition), roots, urls, options)
+    css = page_css(edition.house, placed.geometry, fonts, page.mono) + extra_css
+    return RenderInput(html, css, fonts, stylesheet_files(edition), roots, urls, options)
 
 
 def lay_out(given):
@@ -288,7 +285,9 @@ def lay_out(given):
     font_config = FontConfiguration()
     stylesheets = [stylesheet(path, Path(path).read_text(encoding="utf-8"))
                    for path in given.stylesheets]
-    stylesheets.append(CSS(string=given.css, url_fetcher=fetcher, font_config=font_config,
+    faces = given.fonts.subset(page_characters(given.html))
+    stylesheets.append(CSS(string=font_face_css(faces) + given.css, url_fetcher=fetcher,
+                           font_config=font_config,
                            color_profiles=given.options.get("color_profiles")))
     return HTML(string=given.html, base_url=next(iter(given.urls)),
                 url_fetcher=fetcher).render(stylesheets=stylesheets,

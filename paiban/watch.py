@@ -13,7 +13,7 @@ from .build import build_edition
 from .errors import PaibanError, environment_fault, write_log
 from .source import parse_edition
 
-INTERVAL = 0.05  # s between looks at the folder
+INTERVAL = 0.01  # s between looks at the folder (a look takes a fiftieth of that)
 
 
 def snapshot(folder):

@@ -51,7 +51,7 @@ def test_an_edit_renders_one_module_and_the_page_is_the_bytes_of_a_cold_build(
     build(news_only, fonts, tmp_path / "out", monkeypatch, warm_cache)
     before = module_files(warm_cache)
     articles = len(parse_edition(news_only).pages[0].stories)
-    assert len(before) == articles + 1   # and the page's furniture
+    assert len(before) == articles + 2   # and the page's furniture, and the page itself
     edit_one_character(news_only)
     build(news_only, fonts, tmp_path / "out", monkeypatch, warm_cache)
     assert len(module_files(warm_cache) - before) == 1
