@@ -623,6 +623,12 @@ EDITOR_LABELS = {"editor": "责任编辑：", "art_editor": "美术编辑：",
 ISSUE_ZONE = 26  # header characters kept for the date and issue (2023年12月31日 星期日…)
 
 
+def editor_line(page):
+    """责任编辑：… 美术编辑：… 校对：…: the page's editors as its head sets them."""
+    return "　".join(label + page.editors[role] for role, label in EDITOR_LABELS.items()
+                    if page.editors.get(role))
+
+
 def running_head(composer, page, paper, overset):
     """The running head (报眉) three body lines high: the paper's name from the left
     up to the date and issue, which start at 30% of the width; the page number and
@@ -633,8 +639,7 @@ def running_head(composer, page, paper, overset):
     geometry = composer.geometry
     width, char = geometry.type_width, geometry.char
     issue = 0.3 * width
-    editors = "　".join(label + page.editors[role] for role, label in EDITOR_LABELS.items()
-                       if page.editors.get(role))
+    editors = editor_line(page)
     folio = len(composer.house.running_head.folio.format(
         paper=paper, date="", issue="", page=page.number, title="") + "　")
     parts = []

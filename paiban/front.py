@@ -16,7 +16,7 @@ import math
 
 from lunar_python import Solar
 
-from .fit import Frame
+from .fit import Frame, editor_line
 from .house import HOUSES
 from .preflight import Finding
 
@@ -69,13 +69,13 @@ def band_frames(composer, edition, page, lines):
     masthead_columns = geometry.columns - ear_columns(house, geometry)
     _, width = geometry.span(0, masthead_columns)
     depth = (lines - DATE_LINES) * pitch
-    serial = serials(house)
-    serial_depth = 1.5 * pitch if serial else 0
+    serial, editors = serials(house), editor_line(page)
+    serial_depth = 1.5 * pitch if serial or editors else 0
     area = depth - serial_depth - pitch / 2
     frames = [masthead_frame(composer, edition, width, area)]
-    if serial:
+    if serial_depth:   # the editors at the right: the front page has no running head
         frames.append(Frame("serials", 0, depth - serial_depth, width, serial_depth,
-                            text=serial))
+                            text=serial, lines=[editors]))
     if masthead_columns < geometry.columns:
         x, ear_width = geometry.span(masthead_columns, geometry.columns - masthead_columns)
         ear = page.front.ear
