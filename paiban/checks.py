@@ -86,23 +86,29 @@ def edition_checks(edition, pdfs, entries=None):
         found = check(edition, read, pdfs, entries or {})
         findings += found
         summary[name] = "; ".join(f.message for f in found) or "ok"
+    unread = [str(page.number) for page in edition.pages if page.number not in pdfs]
+    if unread:   # a failed page has no PDF: what it would print is not checked
+        summary = {name: f"{said} (page {', '.join(unread)} not built)"
+                   for name, said in summary.items()}
     return findings, summary
 
 
 def built_edition_checks(edition, folder):
-    """The checks on the proof PDFs a build wrote in ``folder`` (``paiban check``),
-    with the ad slots its build.json gives; None when no page PDF is there."""
+    """The checks on the proof PDFs the last build wrote in ``folder`` (``paiban
+    check``): those its build.json lists for a page of this edition under the number
+    and source it has now (a PDF of a page since renumbered is not this page's);
+    None when there is none."""
     import json
-    pdfs = {page.number: folder / f"{page.path.stem}.pdf" for page in edition.pages
-            if (folder / f"{page.path.stem}.pdf").is_file()}
-    if not pdfs:
-        return None
     try:
-        built = json.loads((folder / "build.json").read_text(encoding="utf-8"))
-        entries = {entry["page"]: entry for entry in built["pages"]}
+        built = json.loads((folder / "build.json").read_text(encoding="utf-8"))["pages"]
     except (OSError, ValueError, KeyError, TypeError):
-        entries = {}
-    return edition_checks(edition, pdfs, entries)
+        return None
+    entries = {entry.get("page"): entry for entry in built if isinstance(entry, dict)
+               and entry.get("pdf") and Path(entry["pdf"]).is_file()}
+    pdfs = {page.number: entries[page.number]["pdf"] for page in edition.pages
+            if page.number in entries
+            and Path(entries[page.number].get("source", "")).resolve() == page.path.resolve()}
+    return edition_checks(edition, pdfs, entries) if pdfs else None
 
 
 def page_of(edition, number):

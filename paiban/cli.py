@@ -133,6 +133,8 @@ def print_summary(edition, report):
             [("warning", f) for f in page["warnings"]]
         for kind, finding in findings[:SHOWN]:
             print(f"      {kind}: {finding['path']}:{finding['line']}: {finding['message']}")
+            if kind == "error" and finding.get("fix"):
+                print(f"        fix: {finding['fix']}")
         if len(findings) > SHOWN:
             print(f"      … and {len(findings) - SHOWN} more (paiban check {edition.path})")
     print_checks(report.get("checks", {}), report.get("check_errors", []))
@@ -143,10 +145,14 @@ def print_summary(edition, report):
 def print_checks(summary, errors):
     """The edition checks' line and their errors (paiban.checks)."""
     if summary:
-        print("edition checks: " + ", ".join(f"{name} {'ok' if said == 'ok' else 'FAILED'}"
-                                             for name, said in summary.items()))
+        print("edition checks: " + ", ".join(
+            f"{name} " + ("ok" if said == "ok" else "ok on the pages built"
+                          if said.startswith("ok (") else "FAILED")
+            for name, said in summary.items()))
     for finding in errors:
         print(f"      error: {finding['path']}:{finding['line']}: {finding['message']}")
+        if finding.get("fix"):
+            print(f"        fix: {finding['fix']}")
 
 
 def command_watch(args):
@@ -210,6 +216,9 @@ def command_check(args):
         if built:
             results += built[0]
             checks[edition.slug] = built[1]
+        elif not args.json:
+            print(f"edition checks: not run: no PDFs of this edition's pages in "
+                  f"{Path(args.output) / edition.slug} (paiban build first, or give -o)")
     errors = sum(f.severity == "error" for f in results) + sum(len(r["errors"]) for r in reports)
     if args.json:
         print(json.dumps({"findings": [f.as_dict() for f in results], "print": reports,

@@ -38,6 +38,7 @@ HEAD_LINES = 3          # the running head's body lines, above the modules
 RUN_IN = re.compile(r"\*\*(.+?)\*\*\s*(.*)\Z", re.DOTALL)   # a brief's bold run-in head
 AD_TOLERANCE = 0.05     # an ad's shape may differ from its slot's by this share
 JUMP_SHARE = 0.5        # of a jumping story's lines, those its first page asks room for
+BLANK_WARNING = 0.05    # a page blanker than this is said (the makeup's goal is 1%)
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,8 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
                                 style=style)
     except PaibanError as error:   # the makeup knows ids, not files: name the plan's line
         line = next((story.line for story in page.stories if repr(story.id) in error.message),
-                    page.ad.line if page.ad and "reserved" in error.message else None)
+                    page.ad.line if page.ad and "reserved" in error.message
+                    else page.stories[0].line)
         raise PaibanError(error.message, page.path, line, fix=error.fix) from None
     articles, jumped = [], {}
     for story in page.stories:
@@ -518,6 +520,12 @@ def findings(page, placed):
                 "nothing is left to continue here",
                 f"remove 'continued: true' here and 'jump: true' on page "
                 f"{story.continued_from}, or give it a smaller module there ('pin')"))
+    if placed.blank_fraction > BLANK_WARNING:
+        found.append(Finding("warning", str(page.path), page.stories[0].line,
+                             f"the page is {placed.blank_fraction:.0%} blank: its copy leaves "
+                             "columns of its modules short",
+                             "add copy, articles or photos, reserve an ad slot, or pin fewer or "
+                             "smaller boxes"))
     for cut in (o for o in placed.overset if o.block == "ear"):
         found.append(Finding("error", str(page.front.ear.path), cut.line,
                              f"overset: the ear's article does not fit the ear; cut "

@@ -230,6 +230,12 @@ def parse_edition(folder):
               for name, number in page_entries(pages, path, text)]
     check_page_list(parsed, path, pages_line)
     parsed.sort(key=lambda page: page.number)   # the edition PDF's order, whatever the list's
+    missing = sorted(set(range(1, parsed[-1].number + 1)) - {page.number for page in parsed})
+    if missing and any(page.layout == "front" for page in parsed):
+        raise PaibanError(f"page {missing[0]} is missing: the front page prints "
+                          f"今日{len(parsed)}版 for pages numbered up to {parsed[-1].number}",
+                          path, pages_line, fix="list every page of the edition, numbered "
+                                                "from 1 without gaps")
     check_photo_columns(parsed, house.geometry(paper_size))
     edition = Edition(folder, paper, date, issue, paper_size, parsed,
                       sample=bool(data.get("sample", False)), composition=composition,

@@ -343,3 +343,49 @@ def test_an_edit_of_an_indexed_story_body_leaves_the_front_page_cached(
     report = build(edition_copy, out, fonts)
     assert {e["page"]: e["cached"] for e in report["pages"]}[1] is False
     assert "提案办复率达百分之百" in squash(page_text(pdf_of(report, 1)))
+
+
+def test_an_edition_with_a_front_page_and_a_missing_page_is_refused(edition_copy):
+    plan = edition_copy / "edition.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "{page: 3, file: p06-yaowen.md}", "{page: 4, file: p06-yaowen.md}"), encoding="utf-8")
+    with pytest.raises(PaibanError) as error:
+        parse_edition(edition_copy)
+    assert "page 3 is missing" in error.value.message and error.value.path.name == "edition.yaml"
+
+
+def test_a_failed_page_leaves_the_edition_checks_unfinished_not_passed(edition_copy, tmp_path,
+                                                                       fonts):
+    story = edition_copy / "articles" / "tian.md"   # a character no face has: page 3 fails
+    story.write_text(story.read_text(encoding="utf-8").replace("办复率", "办\U0002EBF0复率"),
+                     encoding="utf-8")
+    report = build(edition_copy, tmp_path / "out", fonts)
+    assert not report["ok"] and pdf_of(report, 3) is None
+    assert all(said.endswith("(page 3 not built)") for said in report["checks"].values())
+
+
+def test_a_news_page_short_of_copy_is_warned_about(edition_copy, fonts):
+    news = edition_copy / "p06-yaowen.md"
+    news.write_text(re.sub(r"\n  - \{file: articles/(gongshi|fuwu|jianshe)\.md[^\n]*", "",
+                           news.read_text(encoding="utf-8")), encoding="utf-8")
+    front = edition_copy / "p01-front.md"
+    front.write_text(front.read_text(encoding="utf-8").replace(
+        "index: [jianyan, tian, gongshi, fuwu, jianshe]", "index: [jianyan, tian]"),
+        encoding="utf-8")
+    edition = parse_edition(edition_copy)
+    findings, placed = check_page(edition, edition.pages[2], fonts)
+    (warning,) = [f for f in findings if "blank" in f.message]
+    assert warning.severity == "warning" and f"{placed.blank_fraction:.0%}" in warning.message
+
+
+def test_paiban_check_reads_no_pdf_of_a_page_since_renumbered(edition_copy, tmp_path, fonts,
+                                                               capsys):
+    from paiban.cli import main
+    build(edition_copy, tmp_path / "out", fonts)
+    plan = edition_copy / "edition.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "{page: 2, file: p05-dawukou.md}", "{page: 3, file: p05-dawukou.md}").replace(
+        "{page: 3, file: p06-yaowen.md}", "{page: 2, file: p06-yaowen.md}"), encoding="utf-8")
+    main(["check", str(edition_copy), "-o", str(tmp_path / "out"), "--json"])
+    summary = json.loads(capsys.readouterr().out)["checks"][edition_copy.name]
+    assert all(said.endswith("(page 2, 3 not built)") for said in summary.values())

@@ -134,8 +134,9 @@ def make_up(geometry, articles, reserved=(), previous=None, locked=False, style=
             steps += solver.steps
     if best is None:
         raise PaibanError(f"{len(free)} articles cannot be made up in the free space of "
-                          f"this {columns}-column page",
-                          fix="move some articles to another page or shrink the reserved slots")
+                          f"this {columns}-column page: their copy does not tile it",
+                          fix="a page short of copy needs more (articles, copy, photos) or an "
+                              "ad slot; a page over-full, fewer articles or smaller slots")
     _, placed, empty = best
     return layout(articles, placed, slots, columns, lines, empty)
 
