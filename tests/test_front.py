@@ -40,6 +40,21 @@ def build(folder, out, fonts):
     return build_edition(parse_edition(folder), fonts, out)
 
 
+def replaced(path, old, new):
+    """``path`` with ``old`` replaced by ``new`` in its text (which must hold it)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def refused(folder):
+    """The error that reading the edition in ``folder`` raises."""
+    with pytest.raises(PaibanError) as error:
+        parse_edition(folder)
+    return error.value
+
+
 def test_front_page_has_masthead_date_line_and_index_with_page_numbers(sample_build):
     _, report = sample_build
     front = pdf_of(report, 1)
@@ -150,40 +165,28 @@ def test_a_jump_to_no_page_is_a_located_error(edition_copy):
     text = page.read_text(encoding="utf-8")
     page.write_text(re.sub(r"\n  - \{file: articles/lvzhi.md[^\n]*", "", text),
                     encoding="utf-8")
-    with pytest.raises(PaibanError) as error:
-        parse_edition(edition_copy)
-    assert "jumps to a page that does not carry it" in error.value.message
-    assert error.value.path.name == "p01-front.md" and error.value.line
+    error = refused(edition_copy)
+    assert "jumps to a page that does not carry it" in error.message
+    assert error.path.name == "p01-front.md" and error.line
 
 
 def test_a_jump_backwards_is_a_located_error(edition_copy):
-    front, inside = edition_copy / "p01-front.md", edition_copy / "p06-yaowen.md"
-    front.write_text(front.read_text(encoding="utf-8").replace(
-        "role: 头条, jump: true", "role: 头条, continued: true"), encoding="utf-8")
-    inside.write_text(inside.read_text(encoding="utf-8").replace(
-        "continued: true", "jump: true"), encoding="utf-8")
-    with pytest.raises(PaibanError) as error:
-        parse_edition(edition_copy)
-    assert "a jump goes to a later page" in error.value.message
-    assert error.value.path.name == "p01-front.md" and error.value.line > 1
+    replaced(edition_copy / "p01-front.md", "role: 头条, jump: true", "role: 头条, continued: true")
+    replaced(edition_copy / "p06-yaowen.md", "continued: true", "jump: true")
+    error = refused(edition_copy)
+    assert "a jump goes to a later page" in error.message
+    assert error.path.name == "p01-front.md" and error.line > 1
 
 
 def test_the_page_number_is_stated_in_one_place(edition_copy):
-    page = edition_copy / "p05-dawukou.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("title: 专版", "page: 2\ntitle: 专版"),
-                    encoding="utf-8")
-    with pytest.raises(PaibanError) as error:
-        parse_edition(edition_copy)
-    assert "stated in edition.yaml" in error.value.message
+    replaced(edition_copy / "p05-dawukou.md", "title: 专版", "page: 2\ntitle: 专版")
+    assert "stated in edition.yaml" in refused(edition_copy).message
 
 
 def test_an_index_entry_naming_no_article_is_a_located_error(edition_copy):
-    front = edition_copy / "p01-front.md"
-    front.write_text(front.read_text(encoding="utf-8").replace("index: [", "index: [nosuch, "),
-                     encoding="utf-8")
-    with pytest.raises(PaibanError) as error:
-        parse_edition(edition_copy)
-    assert "'nosuch'" in error.value.message and error.value.path.name == "p01-front.md"
+    replaced(edition_copy / "p01-front.md", "index: [", "index: [nosuch, ")
+    error = refused(edition_copy)
+    assert "'nosuch'" in error.message and error.path.name == "p01-front.md"
 
 
 def test_an_edit_carried_to_the_continuation_rebuilds_both_pages_and_no_other(
@@ -346,12 +349,10 @@ def test_an_edit_of_an_indexed_story_body_leaves_the_front_page_cached(
 
 
 def test_an_edition_with_a_front_page_and_a_missing_page_is_refused(edition_copy):
-    plan = edition_copy / "edition.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace(
-        "{page: 3, file: p06-yaowen.md}", "{page: 4, file: p06-yaowen.md}"), encoding="utf-8")
-    with pytest.raises(PaibanError) as error:
-        parse_edition(edition_copy)
-    assert "page 3 is missing" in error.value.message and error.value.path.name == "edition.yaml"
+    replaced(edition_copy / "edition.yaml", "{page: 3, file: p06-yaowen.md}",
+             "{page: 4, file: p06-yaowen.md}")
+    error = refused(edition_copy)
+    assert "page 3 is missing" in error.message and error.path.name == "edition.yaml"
 
 
 def test_a_failed_page_leaves_the_edition_checks_unfinished_not_passed(edition_copy, tmp_path,
