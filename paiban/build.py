@@ -448,14 +448,16 @@ def page_pdf(edition, page, fonts, strict, printing=None, previous=None):
                  (role, text.text) for _, role, text in preflight.styled_texts(page, edition.house))}
     data = None
     if placed is not None:
-        variant = printing.standard if printing else None
-        laid = laid_out(edition, page, placed, fonts, printing, variant)  # a news page's modules
+        options = {"pdf_variant": printing.standard} if printing else {}
+        laid = laid_out(edition, page, placed, fonts, printing,   # a news page's modules
+                        options.get("pdf_variant"))
         if laid is placed:
             document = render(edition, page, laid, fonts, printing)
-            data, page_count = pdf_bytes(document, edition, page, pdf_variant=variant), \
+            data, page_count = pdf_bytes(document, edition, page, **options), \
                 len(document.pages)
         else:   # the page under its modules, kept as they are
-            data, page_count = shell_pdf(edition, page, laid, fonts, printing, variant), 1
+            data, page_count = shell_pdf(edition, page, laid, fonts, printing,
+                                         options.get("pdf_variant")), 1
         if printing:
             data = printing_finish(data, printing, Path(page.path).name)
         data = overlay.place(data, overlay.framed(laid))   # modules, supplied PDF art

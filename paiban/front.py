@@ -12,6 +12,7 @@ Everything here is worked out from the edition (its date, issue, page list) and 
 house style, never typed on the page, so a renumbered page or a new edition follows.
 """
 
+import functools
 import math
 
 from lunar_python import Solar
@@ -37,8 +38,11 @@ def long_date(date):
     return f"{date.year}年{date.month}月{date.day}日 星期{WEEKDAYS[date.weekday()]}"
 
 
+@functools.cache
 def lunar_date(date):
-    """农历 of a date, e.g. 壬寅年腊月廿五 (from lunar_python: the calendar's own tables)."""
+    """农历 of a date, e.g. 壬寅年腊月廿五 (from lunar_python: the calendar's own tables),
+    worked out once a process (12 ms: each rebuild of a page continuing the front
+    page's lead fits the front page)."""
     lunar = Solar.fromYmd(date.year, date.month, date.day).getLunar()
     return f"{lunar.getYearInGanZhi()}年{lunar.getMonthInChinese()}月{lunar.getDayInChinese()}"
 

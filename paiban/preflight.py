@@ -6,7 +6,9 @@ no locked face has is an error naming it, never a silently substituted glyph.
 """
 
 import base64
+import functools
 import io
+import os
 import re
 import stat
 import unicodedata
@@ -151,7 +153,24 @@ def file_kind(path):
 def image_problem(file):
     """Why an image cannot go on the page, or None. The size is read from the header
     before anything is decoded, so a decompression bomb is refused unopened; a
-    truncated file is an error here (WeasyPrint itself would place it half grey)."""
+    truncated file is an error here (WeasyPrint itself would place it half grey).
+    A file is decoded once a process while it stays the same file, unchanged (a
+    rebuild in watch decodes only the images that changed)."""
+    if not isinstance(file, (str, os.PathLike)):   # an inline data: image
+        return decoded_problem(file)
+    try:
+        found = os.stat(file)
+    except OSError as error:
+        return f"not a readable image ({error})"
+    return file_problem(file, found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def file_problem(file, device, inode, size, modified):
+    return decoded_problem(file)
+
+
+def decoded_problem(file):
     lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(file) as image:
