@@ -43,9 +43,11 @@ def spans(pdf):
         media, trim = (box_of(document, page, key) for key in ("MediaBox", "TrimBox"))
         trim = trim or media
         left, top = trim[0] - media[0], media[3] - trim[3]
+        text = page.get_text("dict", flags=pymupdf.TEXTFLAGS_DICT  # text only: copying
+                             & ~pymupdf.TEXT_PRESERVE_IMAGES)["blocks"]  # the photos took half
         found = [(span["text"], span["size"], (span["bbox"][0] - left, span["bbox"][1] - top,
                                                span["bbox"][2] - left, span["bbox"][3] - top))
-                 for block in page.get_text("dict")["blocks"] for line in block.get("lines", ())
+                 for block in text for line in block.get("lines", ())
                  for span in line["spans"] if span["text"].strip()]
     return found, trim[2] - trim[0]
 
