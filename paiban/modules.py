@@ -16,6 +16,7 @@ gains a character. The text stays text, in a Form XObject.
 
 import dataclasses
 import hashlib
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -27,6 +28,7 @@ from .fonts import cache_root
 PAD = 12.0   # pt of room round a module's box: hanging punctuation, a headline's overhang
 FURNITURE = {"header", "masthead", "serials", "ear", "dateline", "colophon", "ad-label",
              "art"}   # the page's own frames, never a module's
+KEEP = 4096          # modules kept in the cache (some 100 KB each)
 FORMAT = "modules 1"  # changes when a module's PDF would change for the same input
 
 
@@ -84,11 +86,23 @@ def module_pdf(edition, page, placed, box, fonts, printing, variant):
     from .render import lay_out, render_input
     given = render_input(edition, page, placed, fonts, printing,
                          area=(*box, PAD) if box else None)
-    path = cache_root() / "modules" / f"{module_key(edition, page, given, variant)}.pdf"
-    if not path.is_file():
+    key = module_key(edition, page, given, variant)
+    path = cache_root() / "modules" / f"{key}.pdf"
+    try:
+        os.utime(path)   # in use: the last to be pruned
+    except FileNotFoundError:
         from .build import pdf_bytes
         write_atomically(path, pdf_bytes(lay_out(given), edition, page, pdf_variant=variant))
+        if key.startswith("00"):   # one new module in 256 looks at the cache's size
+            prune(path.parent)
     return path
+
+
+def prune(folder, keep=KEEP):
+    """Remove all but the ``keep`` modules used last: each edit in watch leaves one."""
+    used = sorted(folder.glob("*.pdf"), key=lambda path: path.stat().st_mtime_ns)
+    for path in used[:-keep]:
+        path.unlink(missing_ok=True)
 
 
 def module_key(edition, page, given, variant):

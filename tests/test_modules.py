@@ -136,3 +136,14 @@ def test_the_change_proof_is_made_once_the_new_pdf_is_in_place(news_only, fonts,
     assert (out / news_only.name / "changes" / "p06-yaowen.png").read_bytes()[:4] == b"\x89PNG"
     written = (out / news_only.name / "build.json").read_text(encoding="utf-8")
     assert '"regions"' in written
+
+
+def test_the_module_cache_keeps_the_modules_used_last(tmp_path):
+    import os
+    from paiban.modules import prune
+    for n in range(6):
+        path = tmp_path / f"{n}.pdf"
+        path.write_bytes(b"%PDF")
+        os.utime(path, ns=(n * 10**9, (10 - n if n % 2 else n) * 10**9))
+    prune(tmp_path, keep=3)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["1.pdf", "3.pdf", "5.pdf"]
