@@ -57,12 +57,24 @@ def laid_out(edition, page, placed, fonts, printing=None, variant=None):
     laid = []
     for box, frames in modules:   # the page's furniture first, under its articles
         if frames:
+            box = spanned(box, frames)
             path = module_pdf(edition, page, dataclasses.replace(placed, frames=frames),
                               box, fonts, printing, variant)
             x, y, width, height = box
             laid.append(Frame("art", x - PAD, y - PAD, width + 2 * PAD, height + 2 * PAD,
                               style="module", src=str(path)))
     return dataclasses.replace(placed, frames=laid + supplied)
+
+
+def spanned(box, frames):
+    """``box`` grown to hold every one of ``frames`` (a module's document is clipped
+    to its page: nothing it sets may stand outside)."""
+    x, y, width, height = box
+    left = min([x] + [frame.x for frame in frames])
+    top = min([y] + [frame.y for frame in frames])
+    right = max([x + width] + [frame.x + frame.width for frame in frames])
+    bottom = max([y + height] + [frame.y + frame.height for frame in frames])
+    return left, top, right - left, bottom - top
 
 
 def holds(box, frame, tolerance=0.5):

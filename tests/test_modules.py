@@ -147,3 +147,11 @@ def test_the_module_cache_keeps_the_modules_used_last(tmp_path):
         os.utime(path, ns=(n * 10**9, (10 - n if n % 2 else n) * 10**9))
     prune(tmp_path, keep=3)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["1.pdf", "3.pdf", "5.pdf"]
+
+
+def test_a_module_spans_every_frame_it_sets():
+    from paiban.fit import Frame
+    from paiban.modules import spanned
+    frames = [Frame("headline", 10, 20, 100, 30), Frame("caption", 5, 60, 100, 50)]
+    assert spanned((10, 20, 100, 80), frames) == (5, 20, 105, 90)
+    assert spanned((0, 0, 200, 200), frames) == (0, 0, 200, 200)
