@@ -102,18 +102,24 @@ def test_a_module_kept_from_before_stays_when_another_gains_a_character(
         assert "鑫持" in document[0].get_text()
 
 
-def test_print_and_archive_pages_of_modules_pass_qpdf_check(news_only, fonts, tmp_path,
-                                                            monkeypatch):
+def test_print_and_archive_pages_of_modules_hold_their_text_and_pass_qpdf_check(
+        news_only, fonts, tmp_path, monkeypatch):
     from paiban.archive.revision import archive_edition
     build(news_only, fonts, tmp_path / "out", monkeypatch, tmp_path / "cache",
           output="print")
-    revision = archive_edition(parse_edition(news_only), fonts, tmp_path / "archive")
+    edition = parse_edition(news_only)
+    revision = archive_edition(edition, fonts, tmp_path / "archive")
+    headlines = ["".join(text.text for text in story.article.headline)
+                 for story in edition.pages[0].stories]
     for path in (tmp_path / "out" / news_only.name / "print" / NEWS,
-                 revision / NEWS):
+                 revision / NEWS, revision / f"{edition.slug}.pdf"):
         with pikepdf.open(path) as pdf:
             assert module_forms(pdf)
         check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
         assert check.returncode == 0, check.stdout
+        with pymupdf.open(path) as document:
+            text = document[0].get_text().replace("\n", "")
+        assert all(headline in text for headline in headlines)
 
 
 def test_the_change_proof_is_made_once_the_new_pdf_is_in_place(news_only, fonts, tmp_path,
