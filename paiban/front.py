@@ -2,11 +2,12 @@
 
 Across the top of the front page, ``band_share`` of the grid's lines deep: the
 masthead (报头: the paper's name in the house style's masthead style, fitted as large
-as the space gives) with the registered serial numbers under
-it; beside it the ear (报眼) with the index (导读), the headlines the plan names and the
-pages they are on; under both the date line (date, weekday, 农历, 第N期 and 总第N期,
-今日N版, the folio at the outer edge). At the foot of the page the house style names,
-the colophon: the publisher, address, printer, price and distribution.
+as the space gives, or the paper's PDF art), the registered numbers and the editors
+under it; beside it the ear (报眼): the index (导读), the headlines the plan names and
+the pages they are on, or a short article (:func:`paiban.news.set_ear`); under both
+the date line (date, weekday, 农历, 第N期 and 总第N期, 今日N版, the folio at the outer
+edge). At the foot of the page the house style names, the colophon: the publisher,
+address, printer, price and distribution.
 
 Everything here is worked out from the edition (its date, issue, page list) and the
 house style, never typed on the page, so a renumbered page or a new edition follows.
