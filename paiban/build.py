@@ -133,9 +133,6 @@ def check_page(edition, page, fonts, strict=False, printing=None, previous=None)
     return findings + (located(page, resolution) if page.stories else resolution), placed
 
 
-MADE_UP = {}   # id(page) → (page, placed): a page another continues, fitted once a build
-
-
 def made_up(edition, page, fonts, carried=None, previous=None):
     from .news import fit_news
     return fit_news(page, fonts, edition.house, edition.paper_size, edition.composition,
@@ -146,20 +143,14 @@ def made_up(edition, page, fonts, carried=None, previous=None):
 def carried_copy(edition, page, fonts, previous=None):
     """What this page's continued stories carry over from the pages they begin on:
     those pages' makeup decides it, so they are checked and fitted (not rendered)
-    here as their own build does (from the layouts ``previous`` gives them), once per
-    process, and building this page alone is still right."""
+    here as their own build does (from the layouts ``previous`` gives them), and
+    building this page alone is still right."""
     from .jumps import depends_on
-    if MADE_UP.get("edition") is not edition:   # only the edition being built is held
-        MADE_UP.clear()
-        MADE_UP["edition"] = edition
     carried = {}
     for origin in depends_on(edition, page):
-        held = MADE_UP.get(id(origin))
-        if held is None or held[0] is not origin:
-            held = MADE_UP[id(origin)] = (origin, check_page(edition, origin, fonts,
-                                                             previous=previous)[1])
-        if held[1] is not None:   # else the first page's errors stop the build
-            carried.update(held[1].carried or {})
+        _, placed = check_page(edition, origin, fonts, previous=previous)
+        if placed is not None:   # else the first page's errors stop the build
+            carried.update(placed.carried or {})
     return carried
 
 
@@ -490,24 +481,26 @@ def stage_page(target, page, entry, data):
     return entry
 
 
+def page_box(geometry, x, y, width, height):
+    """A box on the type area as build.json gives boxes: in points on the page."""
+    return [round(value, 2) for value in (geometry.margin_left + x, geometry.margin_top + y,
+                                          width, height)]
+
+
 def art_boxes(placed, style):
-    """``{style}_art``: the box (pt on the page) of the art frame of that style."""
-    geometry = placed.geometry
-    return {f"{style}_art": [round(v, 2) for v in (geometry.margin_left + f.x,
-                                                   geometry.margin_top + f.y, f.width,
-                                                   f.height)]
+    """``{style}_art``: the box of the art frame of that style."""
+    return {f"{style}_art": page_box(placed.geometry, f.x, f.y, f.width, f.height)
             for f in placed.frames if f.kind == "art" and f.style == style}
 
 
 def ad_boxes(placed):
-    """The ad slots of a placed page, label included, in points on the page."""
-    geometry, boxes = placed.geometry, []
+    """The ad slots of a placed page, label included."""
+    boxes = []
     for label in (f for f in placed.frames if f.kind == "ad-label"):
         art = next(f for f in placed.frames if f.style == "ad" and f.y > label.y
                    and f.source_line == label.source_line)
-        boxes.append([round(value, 2) for value in (
-            label.x + geometry.margin_left, label.y + geometry.margin_top, label.width,
-            art.y + art.height - label.y)])
+        boxes.append(page_box(placed.geometry, label.x, label.y, label.width,
+                              art.y + art.height - label.y))
     return boxes
 
 

@@ -113,6 +113,11 @@ def built_edition_checks(edition, folder):
     return edition_checks(edition, pdfs, entries) if pdfs else None
 
 
+def printed(read, number):
+    """The text page ``number`` prints, its white space left out."""
+    return re.sub(r"\s", "", "".join(span[0] for span in read[number][0]))
+
+
 def page_of(edition, number):
     return next(page for page in edition.pages if page.number == number)
 
@@ -216,7 +221,7 @@ def references(edition, read, pdfs, entries):
     for page in edition.pages:
         if page.number not in read:
             continue
-        text = "".join(s[0] for s in read[page.number][0])
+        text = printed(read, page.number)
         wanted = [(f"（下转第{s.jump_to}版）", s.line) for s in page.stories if s.jump]
         wanted += [(f"（上接第{s.continued_from}版）", s.line) for s in page.stories
                    if s.continued_from]
@@ -245,8 +250,7 @@ def colophon(edition, read, pdfs, entries):
     found = [Finding("error", house, 1, "the colophon lacks " + ", ".join(missing),
                      "add them to front: colophon in the house style")] if missing else []
     if where.number in read:
-        text = re.sub(r"\s", "", "".join(s[0] for s in read[where.number][0]))
-        if not all(re.sub(r"\s", "", item) in text for item in items):
+        if not all(re.sub(r"\s", "", item) in printed(read, where.number) for item in items):
             found.append(Finding("error", str(where.path), 1,
                                  f"page {where.number} does not print the colophon",
                                  "keep the colophon's frame (the house stylesheet must not "
