@@ -242,9 +242,9 @@ def fit_news(page, fonts, house, paper_size, rules=cjk.Settings(),
     full = Composer(fonts, house, geometry, rules)
     skip = front.band_lines(house, geometry) if page.layout == "front" else HEAD_LINES
     foot = front.colophon_lines(edition, page, geometry)
-    below = Below(**{name: getattr(geometry, name) for name in Geometry.__dataclass_fields__},
-                  skip=skip, foot=foot)
-    below = replace(below, lines=geometry.lines - skip - foot)
+    below = Below(**dict({name: getattr(geometry, name)
+                          for name in Geometry.__dataclass_fields__},
+                         lines=geometry.lines - skip - foot), skip=skip, foot=foot)
     composer = Composer(fonts, house, below, rules)
     composer.cache = full.cache
     frames, overset = [], []
