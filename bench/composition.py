@@ -91,7 +91,7 @@ def timed(function, runs=5):
 if __name__ == "__main__":
     fonts = Fonts()
     edition = parse_edition(EDITION)
-    page = edition.pages[0]
+    page = next(page for page in edition.pages if page.layout == "feature")
     placed = fit_page(page, fonts, edition.house, edition.paper_size, edition.composition)
     fit, _ = timed(lambda: fit_page(page, fonts, edition.house, edition.paper_size,
                                     edition.composition))
