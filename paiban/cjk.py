@@ -114,6 +114,10 @@ class Unit:
     def width(self):
         return (self.advance / 2 if self.halved else self.advance) - self.shrink
 
+    def copy(self):
+        return Unit(self.text, self.advance, self.side, self.halved, self.gap, self.stretch,
+                    self.latin, self.joined, self.hyphen, self.shrink, self.by_mark)
+
 
 @dataclass
 class Line:
@@ -246,7 +250,7 @@ def units_of(text, advance, ink_side, rules):
             or rules.punctuation == "kaiming" and chunk not in SENTENCE_END)
         units.append(Unit(chunk, width, side, halved))
     for before, after in zip(units, units[1:]):
-        if before.latin and is_han(after.text[0]) or is_han(before.text[-1]) and after.latin:
+        if before.latin and is_han(after.text[0]) or after.latin and is_han(before.text[-1]):
             after.gap = rules.han_latin_gap
         # Two adjacent marks take 1.5 em: the blank half of one of them goes.
         if before.halvable and after.halvable and not (before.halved or after.halved):
@@ -340,26 +344,11 @@ OVERFULL = 1e9
 LOOSE = 3.0           # em of slack past which a line is tried only if nothing else fits
 
 
-@dataclass(slots=True)
-class Span:
-    """What a candidate line (units[start:end], trailing spaces dropped) measures."""
-    width: float        # natural width, first gap dropped, hyphen of a broken word added
-    squeezable: float   # em squeezing may take
-    gaps: int           # Han–Latin gaps
-    spaces: int         # word spaces
-    joints: int         # places between units that take even spacing (not inside words)
-    characters: int     # units that are not marks
-    hyphenated: bool    # ends inside a word
-    blanks: int         # joints by a mark's blank half (see mark_blank_joints) or in
-                        # the indent
-
-
 class Sums:
     """Prefix sums over a paragraph's units, so that any candidate line measures in
-    constant time."""
+    constant time: ``width[end] - width[start]`` and so on (see :func:`break_points`)."""
 
     def __init__(self, units, rules):
-        self.units = units
         columns = zip(*[(unit.width, unit.gap, max(0.0, unit.gap - rules.gap_min)
                          + (unit.advance * SPACE_SHRINK if unit.space else 0.0),
                          unit.advance / 2 if unit.halvable and not unit.halved else 0.0,
@@ -367,12 +356,12 @@ class Sums:
                          unit.joined, unit.by_mark)
                         for unit in units])
         # Widths sum as floats, counts (the last five) as integers.
-        self.sums = [list(itertools.accumulate(column, initial=0.0 if index < 4 else 0))
-                     for index, column in enumerate(columns)]
-        if not self.sums:  # no units
-            self.sums = [[0] for _ in range(9)]
+        sums = [list(itertools.accumulate(column, initial=0.0 if index < 4 else 0))
+                for index, column in enumerate(columns)] or [[0] for _ in range(9)]
+        (self.width, self.gap, self.gap_squeeze, self.mark_squeeze, self.gaps,
+         self.spaces, self.characters, self.joined, self.marks) = sums
         # Natural width of units[start:end] is reach[end] - reach_from(start).
-        self.reach = [w + g for w, g in zip(self.sums[0], self.sums[1])]
+        self.reach = [w + g for w, g in zip(self.width, self.gap)]
         self.set_end = []  # for each end, the end without trailing spaces
         last = 0
         for index, unit in enumerate([None] + units):
@@ -380,59 +369,42 @@ class Sums:
                 last = index
             self.set_end.append(last)
 
-    def span(self, start, end, blanks=0):
-        """Metrics of units[start:end], or None if it holds only spaces; ``blanks``
-        characters of indent before it take spacing too (see :func:`justify`)."""
-        hyphenated = end < len(self.units) and self.units[end].joined
-        end = self.set_end[end]
-        if end <= start:
-            return None
-        width, gap, gap_squeeze, mark_squeeze, gaps, spaces, chars, joined, marks = self.sums
-        return Span(width[end] - width[start] + gap[end] - gap[start + 1]
-                    + (self.units[end - 1].hyphen if hyphenated else 0.0),
-                    gap_squeeze[end] - gap_squeeze[start + 1]
-                    + mark_squeeze[end] - mark_squeeze[start],
-                    gaps[end] - gaps[start + 1], spaces[end] - spaces[start + 1],
-                    end - start - 1 - joined[end] + joined[start + 1] + blanks,
-                    chars[end] - chars[start], hyphenated,
-                    marks[end] - marks[start + 1] + blanks)
-
-    def last(self, end):
-        return self.units[self.set_end[end] - 1]
-
     def first_end(self, start, least):
         """The first end at which units[start:...] is at least ``least`` em wide
         (before edge marks are halved, which save at most 1 em)."""
-        offset = self.sums[0][start] + self.sums[1][start + 1]
+        offset = self.width[start] + self.gap[start + 1]
         return max(start + 1, bisect.bisect_left(self.reach, least - 1.0 + offset))
 
 
-def line_cost(span, natural, squeezable, width, last, first_line, after_hyphen):
-    """Demerits of setting a span, ``natural`` em wide, as one line of ``width`` em,
-    or None if it cannot fit even with all ``squeezable`` em squeezed."""
-    if natural > width + TOLERANCE:
-        excess = natural - width
-        if excess > squeezable + TOLERANCE:
-            return None
-        cost = SQUEEZE_COST * excess
-    elif last:
-        return SHORT_LAST_LINE if span.characters <= 1 and not first_line else 0.0
-    else:
-        cost = slack_cost(width - natural, span)
-    if span.hyphenated:
-        cost += HYPHENATED + (HYPHENS_IN_A_ROW if after_hyphen else 0.0)
-    return cost
-
-
-def slack_cost(slack, span):
+def slack_cost(slack, gaps, spaces, blanks, joints):
+    """Demerits of spreading ``slack`` em over a line's Han–Latin gaps, word spaces,
+    joints by a blank and joints (see :func:`distribute`)."""
     gap_stretch, space_stretch, blank_stretch, spacing, left = distribute(
-        slack, span.gaps, span.spaces, span.blanks, span.joints)
+        slack, gaps, spaces, blanks, joints)
     if left > TOLERANCE:
         return SHORT_LINE + SPACING_COST * left
     return (STRETCH_COST * max(gap_stretch, min(space_stretch, STRETCH_MAX))) ** 2 \
         + (WORD_SPACE_COST * max(0.0, space_stretch - STRETCH_MAX)) ** 2 \
         + (WORD_SPACE_COST * blank_stretch) ** 2 \
         + (SPACING_COST * spacing) ** 2 \
+        + (LOOSE_LINE if spacing > SPACING_LOOSE + TOLERANCE else 0.0)
+
+
+def spacing_cost(slack, blanks, joints):
+    """:func:`slack_cost` of a line without Han–Latin gaps or word spaces, the same
+    sums in the same order (its demerits equal to the last bit), a third of its time."""
+    spacing = min(SPACING_LOOSE, slack / joints) if joints > 0 else 0.0
+    slack -= spacing * joints
+    if slack <= TOLERANCE:
+        return (SPACING_COST * spacing) ** 2
+    by_blank = min(MARK_STRETCH_MAX, slack / blanks) if blanks else 0.0
+    slack -= by_blank * blanks
+    more = min(SPACING_MAX - spacing, slack / joints) if joints > 0 else 0.0
+    slack -= more * joints
+    if slack > TOLERANCE:
+        return SHORT_LINE + SPACING_COST * slack
+    spacing += more
+    return (WORD_SPACE_COST * by_blank) ** 2 + (SPACING_COST * spacing) ** 2 \
         + (LOOSE_LINE if spacing > SPACING_LOOSE + TOLERANCE else 0.0)
 
 
@@ -465,17 +437,25 @@ def distribute(slack, gaps, spaces, blanks, joints):
     return stretch, stretch + word, by_blank, spacing + more, slack
 
 
-def break_lines(units, measure, rules):
+def break_points(paragraph, measure):
     """Total-fit line breaking (after Knuth and Plass): of all the ways to break the
-    paragraph at allowed places, the one with the fewest demerits. Squeezing costs
-    less than pushing a character down, so a line squeezes before it pushes; the
-    slack of a push is shared with the lines before it rather than left in one loose
-    line; a hyphen costs less than loose spacing; a last line of one character costs
-    more than any other setting but a short (ragged) line."""
+    paragraph at allowed places, the one with the fewest demerits, as the (start,
+    end) unit indexes of its lines. Squeezing costs less than pushing a character
+    down, so a line squeezes before it pushes; the slack of a push is shared with
+    the lines before it rather than left in one loose line; a hyphen costs less than
+    loose spacing; a last line of one character costs more than any other setting
+    but a short (ragged) line.
+
+    A candidate line is units[start:end] without its trailing spaces; it measures by
+    the prefix sums of :class:`Sums` in constant time. This loop is most of a news
+    page's makeup (every article at every width it tries), so it is written out."""
+    units, breakable, sums, rules = (paragraph.units, paragraph.breakable, paragraph.sums,
+                                     paragraph.rules)
     count = len(units)
-    breakable = [False] + [can_break(units, index, rules) for index in range(1, count)] \
-        + [True]
-    sums = Sums(units, rules)
+    widths, gaps, gap_squeeze, mark_squeeze, gap_counts, space_counts, characters, \
+        joined, marks = (sums.width, sums.gap, sums.gap_squeeze, sums.mark_squeeze,
+                         sums.gaps, sums.spaces, sums.characters, sums.joined, sums.marks)
+    set_end = sums.set_end
     edges_halve = rules.punctuation != "quanjiao"  # quanjiao halves no edge mark
     best = {0: (0.0, None)}
     for start in range(count):
@@ -488,19 +468,44 @@ def break_lines(units, measure, rules):
         # the last allowed break before they get tight enough.
         first = sums.first_end(start, width - LOOSE)
         first = next((end for end in range(first - 1, start, -1) if breakable[end]), first)
+        so_far = best[start][0]
+        after = start + 1
+        after_hyphen = units[start].joined
         for end in range(first, count + 1):
             if not breakable[end]:
                 continue
-            span = sums.span(start, end, blanks)
-            if span is None:  # only spaces: nothing to set
-                if end == count and (end not in best or best[start][0] < best[end][0]):
-                    best[end] = (best[start][0], start)
+            hyphenated = end < count and units[end].joined
+            set_to = set_end[end]
+            if set_to <= start:  # only spaces: nothing to set
+                if end == count and (end not in best or so_far < best[end][0]):
+                    best[end] = (so_far, start)
                 continue
+            natural = widths[set_to] - widths[start] + gaps[set_to] - gaps[after] \
+                + (units[set_to - 1].hyphen if hyphenated else 0.0)
             saved = sum(mark.advance / 2 for mark in line_edges(
-                units[start], sums.last(end), rules)) if edges_halve else 0.0
-            natural = span.width - saved
-            cost = line_cost(span, natural, span.squeezable - saved, width, end == count,
-                             start == 0, units[start].joined)
+                units[start], units[set_to - 1], rules)) if edges_halve else 0.0
+            natural -= saved
+            if natural > width + TOLERANCE:   # squeezed, if it can be
+                squeezable = gap_squeeze[set_to] - gap_squeeze[after] \
+                    + mark_squeeze[set_to] - mark_squeeze[start] - saved
+                excess = natural - width
+                cost = None if excess > squeezable + TOLERANCE else SQUEEZE_COST * excess
+            elif end == count:   # the last line: set as it falls
+                cost = SHORT_LAST_LINE if characters[set_to] - characters[start] <= 1 \
+                    and start != 0 else 0.0
+            else:
+                slack, joints = width - natural, \
+                    set_to - start - 1 - joined[set_to] + joined[after] + blanks
+                stretchable = gap_counts[set_to] - gap_counts[after], \
+                    space_counts[set_to] - space_counts[after]
+                if stretchable == (0, 0):   # most lines: slack_cost, written out
+                    cost = spacing_cost(slack, marks[set_to] - marks[after] + blanks,
+                                        joints)
+                else:
+                    cost = slack_cost(slack, *stretchable,
+                                      marks[set_to] - marks[after] + blanks, joints)
+            if cost is not None and hyphenated:
+                cost += HYPHENATED + (HYPHENS_IN_A_ROW if after_hyphen else 0.0)
             if cost is None:
                 if fitted:
                     break
@@ -509,7 +514,7 @@ def break_lines(units, measure, rules):
                 loose = (end, cost)
                 continue
             fitted = True
-            total = best[start][0] + cost
+            total = so_far + cost
             if end not in best or total < best[end][0]:
                 best[end] = (total, start)
             if cost == OVERFULL or loose and loose[0] == end:
@@ -519,17 +524,7 @@ def break_lines(units, measure, rules):
         start = best[end][1]
         breaks.append((start, end))
         end = start
-    lines = []
-    for start, end in reversed(breaks):
-        width = measure - (rules.indent if start == 0 else 0.0)
-        hyphen = units[end - 1].hyphen if end < count and units[end].joined else 0.0
-        changes = squeeze(units[start:end], width - hyphen, rules)
-        apply(changes or [])
-        lines.append(Line(units[start:end], width, rules.indent if start == 0 else 0.0,
-                          hyphen=hyphen))
-    if lines:
-        lines[-1].last = True
-    return lines
+    return breaks[::-1]
 
 
 def justify(line):
@@ -566,20 +561,47 @@ def justify(line):
         unit.stretch = blank_stretch
 
 
-def compose(text, measure, advance, ink_side, rules=Settings()):
-    """Compose one paragraph into lines of ``measure`` em.
+class Paragraph:
+    """A paragraph cut into units and measured once, to be set at any measure: the
+    makeup sets each article at every width it tries (some five), and the units, the
+    places a line may end and their prefix sums do not depend on the width.
 
     ``advance(text)`` gives a unit's advance in em in the face that sets it,
     ``ink_side(char)`` which half of its em box a full-width mark inks ('left',
-    'right' or None), so that the other half can be cut.
-    """
-    units = units_of(text, advance, ink_side, rules)
-    lines = break_lines(units, measure, rules)
-    for line in lines:
-        if not line.units:
-            continue
-        apply((unit, "halved", True) for unit in edge_marks(line.units, rules))
-        line.units[0].gap = 0.0
-        if rules.justified:
-            justify(line)
-    return lines
+    'right' or None), so that the other half can be cut."""
+
+    def __init__(self, text, advance, ink_side, rules=Settings()):
+        self.rules = rules
+        self.units = units_of(text, advance, ink_side, rules)
+        count = len(self.units)
+        self.breakable = [False] + [can_break(self.units, index, rules)
+                                    for index in range(1, count)] + [True]
+        self.sums = Sums(self.units, rules)
+
+    def lines(self, measure):
+        """The paragraph composed into lines of ``measure`` em, justified. Setting a
+        line changes its units (squeezed, halved, spaced): the lines hold copies."""
+        rules, count = self.rules, len(self.units)
+        units = [unit.copy() for unit in self.units]
+        lines = []
+        for start, end in break_points(self, measure):
+            width = measure - (rules.indent if start == 0 else 0.0)
+            hyphen = units[end - 1].hyphen if end < count and units[end].joined else 0.0
+            apply(squeeze(units[start:end], width - hyphen, rules) or [])
+            lines.append(Line(units[start:end], width, rules.indent if start == 0 else 0.0,
+                              hyphen=hyphen))
+        if lines:
+            lines[-1].last = True
+        for line in lines:
+            if not line.units:
+                continue
+            apply((unit, "halved", True) for unit in edge_marks(line.units, rules))
+            line.units[0].gap = 0.0
+            if rules.justified:
+                justify(line)
+        return lines
+
+
+def compose(text, measure, advance, ink_side, rules=Settings()):
+    """Compose one paragraph into lines of ``measure`` em (see :class:`Paragraph`)."""
+    return Paragraph(text, advance, ink_side, rules).lines(measure)

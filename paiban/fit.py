@@ -87,8 +87,15 @@ def composed(fonts, role, text, measure, rules):
     lines are only read once composed, so every page may share them. A paragraph's
     lines take some 30 KB: the 2048 composed last are kept (the sample edition's
     fits compose 245)."""
-    return cjk.compose(text, measure, lambda unit: fonts.advance(role, unit),
-                       lambda char: fonts.ink_side(role, char), rules=rules)
+    return paragraph(fonts, role, text, rules).lines(measure)
+
+
+@functools.lru_cache(maxsize=512)
+def paragraph(fonts, role, text, rules):
+    """A paragraph cut into units in the face of ``role``, once for all the measures
+    the makeup tries it at (some five)."""
+    return cjk.Paragraph(text, lambda unit: fonts.advance(role, unit),
+                         lambda char: fonts.ink_side(role, char), rules=rules)
 
 
 class Composer:
