@@ -14,12 +14,16 @@ medians and the median of the pairs' ratios:
 - a build of the sample edition where nothing changed;
 - a generated 16-page edition of multi-article news pages, cold with -j 2: no output
   folder (its pages' modules kept in paiban's cache from the run before), and with the
-  module cache emptied before each run (no module of these pages ever rendered);
+  module cache emptied before each run (no module of these pages ever rendered),
+  the latter against plain WeasyPrint setting the very HTML paiban sets for each page,
+  whole, in two processes (bench/plain_pages.py): the renderer's own time;
 - the same edition rebuilt after a one-character edit in one article of one page.
 
-The last three goals are in seconds; their baseline is Typst's cold compile of the
-reference page (plain WeasyPrint of the reference HTML without Typst), the yardstick
-the issue measures against, so that the ratio carries to another machine.
+The goals of the last four rows are in seconds; their baseline is Typst's cold
+compile of the reference page (plain WeasyPrint of the reference HTML without Typst),
+the yardstick the issue measures against, so that the ratio carries to another
+machine; but the 16 pages never built are set beside plain WeasyPrint on the same
+pages, which says how much of the time is the renderer's.
 
 Run: .venv/bin/python bench/speed.py [--pairs 5]       (prints a table; not a test)
      .venv/bin/python bench/speed.py --write-references (after paiban's output changed)
@@ -112,17 +116,18 @@ def file_of(entry):
     return entry["file"] if isinstance(entry, dict) else entry
 
 
-def page_html(edition_folder):
-    """The feature page's HTML as paiban sets it, every stylesheet inlined, faces
-    as files under faces/ and photos under photos/ (relative, so the file can be
-    committed); and the faces it names (file name → subset face in paiban's cache)."""
+def page_html(edition_folder, number=0, fonts=None):
+    """A page's HTML as paiban sets it, whole (a news page's modules not split out),
+    every stylesheet inlined, faces as files under faces/ and photos under photos/
+    (relative, so the file can be committed); and the faces it names (file name →
+    subset face in paiban's cache). The feature edition's one page by default."""
     from paiban import render
     from paiban.build import check_page
     from paiban.fonts import Fonts, cache_root
     from paiban.source import parse_edition
-    fonts = Fonts()
+    fonts = fonts or Fonts()
     edition = parse_edition(edition_folder)
-    page = edition.pages[0]
+    page = edition.pages[number]
     _, placed = check_page(edition, page, fonts)
     urls = {"photos/": edition.path / "photos", "cache/": cache_root()}
     placed = render.with_fixed_urls(render.proof_frames(edition, render.placeable(page, placed)),
@@ -131,11 +136,30 @@ def page_html(edition_folder):
     subset = fonts.subset(render.page_characters(html))
     faces_css = render.font_face_css(subset)
     for name, path in subset.items():
-        faces_css = faces_css.replace(path.as_uri(), f"{FACES}/{name}.otf")
+        faces_css = faces_css.replace(path.as_uri(), f"{FACES}/{path.name}")
     css = faces_css + render.page_css(edition.house, placed.geometry, fonts, page.mono) \
         + "".join(path.read_text(encoding="utf-8") for path in render.stylesheet_files(edition))
-    faces = {f"{name}.otf": path for name, path in subset.items()}
+    faces = {path.name: path for path in subset.values()}
     return html.replace("</head>", f"<style>{css}</style></head>"), faces
+
+
+def edition_html(edition_folder, work):
+    """Every page of an edition as :func:`page_html` sets it, written to ``work``
+    beside its faces and the edition's photos: the files of the 16-page baseline."""
+    from paiban.fonts import Fonts, cache_root
+    from paiban.source import parse_edition
+    fonts, paths = Fonts(), []
+    work.mkdir()
+    (work / FACES).mkdir()
+    (work / "photos").symlink_to(edition_folder / "photos")
+    (work / "cache").symlink_to(cache_root())
+    for number in range(len(parse_edition(edition_folder).pages)):
+        html, faces = page_html(edition_folder, number, fonts)
+        for name, path in faces.items():
+            shutil.copyfile(path, work / FACES / name)
+        paths.append(work / f"page{number + 1:02d}.html")
+        paths[-1].write_text(html, encoding="utf-8")
+    return paths
 
 
 def article_typst(edition_folder):
@@ -323,11 +347,13 @@ def measure(work, pairs):
 
     from paiban.fonts import cache_root
     modules = cache_root() / "modules"   # no module of these pages rendered before
-    ours, theirs, ratio = paired(build16, yardstick, pairs, before=lambda: (
+    pages = edition_html(sixteen, work / "plain16")
+    plain16 = [sys.executable, ROOT / "bench" / "plain_pages.py", "-j", "2", *pages]
+    ours, theirs, ratio = paired(build16, plain16, pairs, before=lambda: (
         fresh(out16)(), shutil.rmtree(modules, ignore_errors=True)))
     rows.append((f"{PAGES} news pages, cold, -j 2, no module rendered before", ours,
-                 yardstick_name, theirs, ratio, f"≤ {GOALS['sixteen']} s",
-                 ours <= GOALS["sixteen"]))
+                 "plain WeasyPrint, same HTML, 2 processes", theirs, ratio,
+                 f"≤ {GOALS['sixteen']} s", ours <= GOALS["sixteen"]))
 
     article = sorted((sixteen / "articles").glob(f"p{EDITED_PAGE:02d}-*.md"))[0]
     ours, theirs, ratio = paired(build16, yardstick, pairs, before=lambda: edit(article))

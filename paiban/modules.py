@@ -129,7 +129,7 @@ def module_key(edition, page, given, variant):
     digest = hashlib.sha256(f"{FORMAT} {__version__} {weasyprint.__version__} {variant} "
                             f"{sorted(given.options)} {faces} "
                             f"{pdf_metadata(edition, page)} ".encode())
-    for text in (given.html, given.css):
+    for text in (given.html, given.css, given.own_css):
         digest.update(text.encode() + b"\0")
     for path in given.stylesheets:
         digest.update(Path(path).read_bytes() + b"\0")

@@ -240,9 +240,12 @@ class RenderInput:
     """Everything WeasyPrint is given for one document: what its output depends on,
     so that :mod:`paiban.modules` can key a rendered module by it. The faces are
     cut to the markup's characters only when it is laid out (a module kept in the
-    cache needs none): ``css`` is the rest of its own CSS."""
+    cache needs none): ``css`` is the rest of the page's CSS, the same for each of
+    its modules, and ``own_css`` what is the document's own (print settings, a
+    module's area)."""
     html: str
     css: str
+    own_css: str
     fonts: object         # paiban.fonts.Fonts, the lock's faces
     stylesheets: list     # paths of paiban's and the house's stylesheets
     roots: list           # folders the fetcher serves
@@ -255,28 +258,29 @@ def render_input(edition, page, placed, fonts, printing=None, area=None):
     area's top-left, and the room ``pad`` around it) of a page that is that area
     alone: the frames stay where they are and the type area moves, so a module's
     markup is the page's."""
-    extra_css, roots, options = "", [edition.path, STYLES_DIR, cache_root()], {}
+    own_css, roots, options = "", [edition.path, STYLES_DIR, cache_root()], {}
     placed = placeable(page, placed)
     if page.mono:
         placed = mono_frames(edition, placed)
     if printing:
         placed = print_frames(edition, placed, printing)
-        extra_css = print_css(printing)
+        own_css = print_css(printing)
         roots.append(printing.profile.resolve())
         options = {"color_profiles": {}, "output_intent": "device-cmyk"}
     else:
         placed = proof_frames(edition, placed)
     if area:
         x, y, width, height, pad = area
-        extra_css += (f"@page {{ size: {width + 2 * pad:.3f}pt {height + 2 * pad:.3f}pt; "
+        own_css += (f"@page {{ size: {width + 2 * pad:.3f}pt {height + 2 * pad:.3f}pt; "
                       f"bleed: 0; background: none }}\n:root {{ --margin-left: {pad - x:.3f}pt; "
                       f"--margin-top: {pad - y:.3f}pt }}\n"
                       "html, body { background: none !important }\n")
     urls = fixed_urls(page)
     placed = with_fixed_urls(placed, urls)
     html = html_for(edition, page, placed, fonts)
-    css = page_css(edition.house, placed.geometry, fonts, page.mono) + extra_css
-    return RenderInput(html, css, fonts, stylesheet_files(edition), roots, urls, options)
+    css = page_css(edition.house, placed.geometry, fonts, page.mono)
+    return RenderInput(html, css, own_css, fonts, stylesheet_files(edition), roots, urls,
+                       options)
 
 
 def lay_out(given):
@@ -286,7 +290,8 @@ def lay_out(given):
     stylesheets = [stylesheet(path, Path(path).read_text(encoding="utf-8"))
                    for path in given.stylesheets]
     faces = given.fonts.subset(page_characters(given.html))
-    stylesheets.append(CSS(string=font_face_css(faces) + given.css, url_fetcher=fetcher,
+    stylesheets.append(stylesheet(None, given.css))
+    stylesheets.append(CSS(string=font_face_css(faces) + given.own_css, url_fetcher=fetcher,
                            font_config=font_config,
                            color_profiles=given.options.get("color_profiles")))
     return HTML(string=given.html, base_url=next(iter(given.urls)),
@@ -296,10 +301,11 @@ def lay_out(given):
 
 @functools.lru_cache(maxsize=16)
 def stylesheet(path, text):
-    """paiban's or a house's stylesheet (``text``, read from ``path``), parsed once a
-    process: a page of modules is several documents, and parsing took a fifth of
-    each. The stylesheets fetch nothing (no @import, no url())."""
-    return CSS(string=text, base_url=Path(path).as_uri(),
+    """paiban's or a house's stylesheet (``text``, read from ``path``), or with no
+    path a page's CSS (:func:`page_css`), parsed once a process: a page of modules
+    is several documents, and parsing took a fifth of each. These fetch nothing (no
+    @import, no url())."""
+    return CSS(string=text, base_url=Path(path or STYLES_DIR).as_uri(),
                url_fetcher=SandboxFetcher([STYLES_DIR, HOUSES]))
 
 
