@@ -577,6 +577,14 @@ class Paragraph:
         self.breakable = [False] + [can_break(self.units, index, rules)
                                     for index in range(1, count)] + [True]
         self.sums = Sums(self.units, rules)
+        self.found = {}   # measure → break points
+
+    def breaks(self, measure):
+        """(start, end) unit indexes of each line at ``measure`` em (see
+        :func:`break_points`), found once a measure."""
+        if measure not in self.found:
+            self.found[measure] = break_points(self, measure)
+        return self.found[measure]
 
     def lines(self, measure):
         """The paragraph composed into lines of ``measure`` em, justified. Setting a
@@ -584,7 +592,7 @@ class Paragraph:
         rules, count = self.rules, len(self.units)
         units = [unit.copy() for unit in self.units]
         lines = []
-        for start, end in break_points(self, measure):
+        for start, end in self.breaks(measure):
             width = measure - (rules.indent if start == 0 else 0.0)
             hyphen = units[end - 1].hyphen if end < count and units[end].joined else 0.0
             apply(squeeze(units[start:end], width - hyphen, rules) or [])

@@ -131,10 +131,21 @@ class Composer:
         size = size or style_size
         key = (text, style, round(width_pt, 3), size, indent)
         if key not in self.cache:
-            settings = dict(STYLE_SETTINGS.get(style, {}), **({} if indent else {"indent": 0.0}))
             self.cache[key] = composed(self.fonts, role, text, width_pt / size,
-                                       replace(self.rules, **settings))
+                                       self.settings(style, indent))
         return self.cache[key]
+
+    def count(self, text, style, width_pt, size=None, indent=True):
+        """How many lines :meth:`lines` would make, without setting them: the makeup
+        asks this at every width it tries, and sets the lines of one."""
+        role, style_size, _ = self.style(style)
+        return len(paragraph(self.fonts, role, text, self.settings(style, indent)).breaks(
+            width_pt / (size or style_size)))
+
+    def settings(self, style, indent=True):
+        """The composition settings of a text style; without ``indent``, flush."""
+        return replace(self.rules, **dict(STYLE_SETTINGS.get(style, {}),
+                                          **({} if indent else {"indent": 0.0})))
 
     def fitting_size(self, texts, style, width_pt, floor=0.0):
         """The style's size, or smaller so that the longest text sets on one line

@@ -73,7 +73,8 @@ class Copy:
     def __init__(self, composer, story, carried=None, run_in=False):
         self.composer, self.story, self.carried = composer, story, carried
         self.run_in = run_in or story.role == BRIEFS   # bold heads: the briefs', the ear's
-        self.widths = {}
+        self.widths = {}   # chars → body lines
+        self.counts = {}   # chars → how many
 
     def paragraphs(self):
         """(kind, text, source line, head characters, indented) in reading order."""
@@ -95,14 +96,12 @@ class Copy:
                     yield "p", block.text, block.line, 0, True
 
     def lines(self, chars):
-        """The body lines in a text column ``chars`` characters wide (the briefs'
-        inset by a character each side)."""
+        """The body lines in a text column ``chars`` characters wide."""
         if chars not in self.widths:
-            inset = 2 * INSET_CHARS if self.story.role == BRIEFS else 0
-            width = (chars - inset) * self.composer.geometry.char
             found = []
             for kind, text, line, head, indented in self.paragraphs():
-                for composed in self.composer.lines(text, "body", width, indent=indented):
+                for composed in self.composer.lines(text, "body", self.width(chars),
+                                                    indent=indented):
                     taken = min(head, len(composed.text))
                     found.append(BodyLine(kind if kind == "intertitle" else "line",
                                           composed, line, taken))
@@ -110,10 +109,19 @@ class Copy:
             self.widths[chars] = found
         return self.widths[chars]
 
+    def width(self, chars):
+        """The text column's width (pt): the briefs' inset by a character each side."""
+        inset = 2 * INSET_CHARS if self.story.role == BRIEFS else 0
+        return (chars - inset) * self.composer.geometry.char
+
     def count(self, chars):
         """What the makeup asks: body lines at the width; for a story that jumps, the
         share of its lines it keeps on this page and the jump line."""
-        lines = len(self.lines(chars))
+        if chars not in self.counts:
+            self.counts[chars] = len(self.widths[chars]) if chars in self.widths else sum(
+                self.composer.count(text, "body", self.width(chars), indent=indented)
+                for _, text, _, _, indented in self.paragraphs())
+        lines = self.counts[chars]
         if self.story.jump:
             return min(lines, math.ceil(lines * JUMP_SHARE)) + 1
         return lines
