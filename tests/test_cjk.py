@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from paiban.chars import FULLWIDTH_PUNCT, NOT_AT_END, NOT_AT_START
 from paiban.cjk import (MARK_STRETCH_MAX, SPACING_LOOSE, SPACING_MAX, STRETCH_MAX,
-                        WORD_SPACE_MAX, Settings, compose, set_units)
+                        WORD_SPACE_MAX, Paragraph, Settings, compose, set_units)
 
 from copygen import paragraphs
 from typeset_lines import word_split
@@ -363,3 +363,18 @@ def test_the_indent_takes_slack_before_han_characters_loosen(setting):
     assert first.spacing == pytest.approx(SPACING_LOOSE)
     assert 2 + 2 * SPACING_LOOSE < first.indent <= 2 + 2 * (SPACING_LOOSE + MARK_STRETCH_MAX)
     assert widths(first) + first.indent == pytest.approx(MEASURE)
+
+
+def test_a_paragraph_set_at_one_measure_then_another_sets_as_if_fresh(fonts):
+    """The makeup sets one cut of a paragraph at several measures: setting lines
+    (squeezing, halving, spacing) must not change the units the next measure starts
+    from."""
+    advance, ink = (lambda c: fonts.advance("song", c)), (lambda c: fonts.ink_side("song", c))
+    text = "".join(paragraphs(7, 1, latin_share=0.2))
+    paragraph = Paragraph(text, advance, ink)
+    shape = lambda lines: [(line.printed, line.spacing, line.short,  # noqa: E731
+                            [(u.halved, u.gap, u.stretch, u.shrink) for u in line.units])
+                           for line in lines]
+    for measure in (9, 13, 17.5, 13, 9):
+        assert shape(paragraph.lines(measure)) == shape(compose(text, measure, advance, ink))
+        assert len(paragraph.breaks(measure)) == len(paragraph.lines(measure))

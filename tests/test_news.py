@@ -357,3 +357,20 @@ def test_an_unknown_blueprint_is_an_error_at_its_line_naming_the_known_ones(edit
         check_page(edition, edition.pages[0], fonts)
     line = plan.read_text(encoding="utf-8").split("\n")[error.value.line - 1]
     assert line.startswith("blueprint:") and "lead-left" in error.value.fix
+
+
+def test_the_line_count_the_makeup_asks_is_the_number_of_lines_the_page_sets(fonts):
+    """The makeup counts lines from break points alone; the page sets the lines of
+    the width it chose. Counted first, then set, at every width a module may have."""
+    from paiban.fit import Composer
+    from paiban.news import Copy
+    edition = parse_edition(SAMPLE_EDITION)
+    composer = Composer(fonts, edition.house, edition.house.geometry(edition.paper_size),
+                        edition.composition)
+    stories = [story for page in edition.pages for story in page.stories
+               if not story.jump and not story.continued_from]
+    assert len(stories) >= 5
+    for story in stories:
+        copy = Copy(composer, story)
+        counts = {chars: copy.count(chars) for chars in range(6, 30)}
+        assert counts == {chars: len(copy.lines(chars)) for chars in counts}, story.id
