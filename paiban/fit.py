@@ -443,6 +443,7 @@ def band_options(composer, section, photos_left, limit, warn_ppi):
             - geometry.gutter_chars
         items = section_items(composer, section, chars * geometry.char, limit * count)
         text = sum(item.height for item in items)
+        rough = roughness(items)
         layouts = [(0, None, 0)]
         if section.photos:
             layouts = []
@@ -471,7 +472,7 @@ def band_options(composer, section, photos_left, limit, warn_ppi):
             option.body = body
             option.cost = blank_lines(option, option.column_heights()) * chars \
                 / geometry.column_chars + 0.2 * abs(chars - geometry.column_chars) \
-                + roughness(items) + bare * body \
+                + rough + bare * body \
                 + (OVERSET_COST + sum(item.characters for item in flow(
                     items, option.column_heights())[1]) if overset else 0)
             if option.height not in best or option.cost < best[option.height].cost:
