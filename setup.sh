@@ -60,3 +60,7 @@ if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
   .venv/bin/pip install -q --disable-pip-version-check -e ".$extra"
   touch "$stamp"
 fi
+# An editable install compiles nothing: paiban's bytecode is written here (again for
+# the modules changed since), so that no command compiles them first, not even where
+# PYTHONDONTWRITEBYTECODE keeps every process from writing it.
+.venv/bin/python -m compileall -q paiban >/dev/null

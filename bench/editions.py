@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from conftest import write_edition  # noqa: E402
-from speed import ARTICLE_TYP, feature_edition, reference_page  # noqa: E402
+from speed import ARTICLE_TYP, compile_paiban, feature_edition, reference_page  # noqa: E402
 
 FEATURE_PAGE = "p05-dawukou.md"
 RUNS = 3
@@ -70,6 +70,7 @@ def text_only_pdf(edition, work):
 
 
 def main():
+    compile_paiban()
     work = Path(tempfile.mkdtemp())
     rows = []
     try:
