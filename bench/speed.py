@@ -150,20 +150,30 @@ def page_html(edition_folder, number=0, fonts=None):
 def edition_html(edition_folder, work):
     """Every page of an edition as :func:`page_html` sets it, written to ``work``
     beside its faces and the edition's photos: the files of the 16-page baseline."""
-    from paiban.fonts import Fonts, cache_root
+    from paiban.fonts import Fonts
     from paiban.source import parse_edition
     fonts, paths = Fonts(), []
-    work.mkdir()
-    (work / FACES).mkdir()
+    html_folder(work, edition_folder)
+    for number in range(len(parse_edition(edition_folder).pages)):
+        paths.append(work / f"page{number + 1:02d}.html")
+        write_html(paths[-1], *page_html(edition_folder, number, fonts))
+    return paths
+
+
+def html_folder(work, edition_folder):
+    """``work`` made ready for page HTML, which names its faces, photos and converted
+    images relative: faces/, and links to the edition's photos and paiban's cache."""
+    from paiban.fonts import cache_root
+    (work / FACES).mkdir(parents=True)
     (work / "photos").symlink_to(edition_folder / "photos")
     (work / "cache").symlink_to(cache_root())
-    for number in range(len(parse_edition(edition_folder).pages)):
-        html, faces = page_html(edition_folder, number, fonts)
-        for name, path in faces.items():
-            shutil.copyfile(path, work / FACES / name)
-        paths.append(work / f"page{number + 1:02d}.html")
-        paths[-1].write_text(html, encoding="utf-8")
-    return paths
+
+
+def write_html(path, html, faces):
+    """A page's HTML, and the faces it names beside it in faces/."""
+    for name, face in faces.items():
+        shutil.copyfile(face, path.parent / FACES / name)
+    path.write_text(html, encoding="utf-8")
 
 
 def article_typst(edition_folder):
@@ -191,18 +201,13 @@ def reference_page(edition, work):
     """The committed reference HTML in ``work``, beside the face files it names (the
     same subset faces paiban embeds) and the edition's photos; a note when paiban
     sets the page differently today."""
-    from paiban.fonts import cache_root
     html, faces = page_html(edition)
     committed = PAGE_HTML.read_text(encoding="utf-8")
     note = None if committed == html else \
         f"{PAGE_HTML.relative_to(ROOT)} is not what paiban sets today: run --write-references"
-    (work / FACES).mkdir()
-    for name, path in faces.items():
-        shutil.copyfile(path, work / FACES / name)
-    (work / "photos").symlink_to(edition / "photos")
-    (work / "cache").symlink_to(cache_root())
+    html_folder(work, edition)
     target = work / "feature.html"
-    target.write_text(committed, encoding="utf-8")
+    write_html(target, committed, faces)
     return target, note
 
 

@@ -290,7 +290,7 @@ def lay_out(given):
     stylesheets = [stylesheet(path, Path(path).read_text(encoding="utf-8"))
                    for path in given.stylesheets]
     faces = given.fonts.subset(page_characters(given.html))
-    stylesheets.append(stylesheet(None, given.css))
+    stylesheets.append(stylesheet(STYLES_DIR, given.css))
     stylesheets.append(CSS(string=font_face_css(faces) + given.own_css, url_fetcher=fetcher,
                            font_config=font_config,
                            color_profiles=given.options.get("color_profiles")))
@@ -301,11 +301,11 @@ def lay_out(given):
 
 @functools.lru_cache(maxsize=16)
 def stylesheet(path, text):
-    """paiban's or a house's stylesheet (``text``, read from ``path``), or with no
-    path a page's CSS (:func:`page_css`), parsed once a process: a page of modules
-    is several documents, and parsing took a fifth of each. These fetch nothing (no
-    @import, no url())."""
-    return CSS(string=text, base_url=Path(path or STYLES_DIR).as_uri(),
+    """paiban's or a house's stylesheet (``text``, read from ``path``), or a page's
+    CSS (:func:`page_css`, with paiban's styles folder for a path), parsed once a
+    process: a page of modules is several documents, and parsing took a fifth of
+    each. These fetch nothing (no @import, no url())."""
+    return CSS(string=text, base_url=Path(path).as_uri(),
                url_fetcher=SandboxFetcher([STYLES_DIR, HOUSES]))
 
 
