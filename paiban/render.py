@@ -272,9 +272,9 @@ def render_input(edition, page, placed, fonts, printing=None, area=None):
     if area:
         x, y, width, height, pad = area
         own_css += (f"@page {{ size: {width + 2 * pad:.3f}pt {height + 2 * pad:.3f}pt; "
-                      f"bleed: 0; background: none }}\n:root {{ --margin-left: {pad - x:.3f}pt; "
-                      f"--margin-top: {pad - y:.3f}pt }}\n"
-                      "html, body { background: none !important }\n")
+                    f"bleed: 0; background: none }}\n:root {{ --margin-left: {pad - x:.3f}pt; "
+                    f"--margin-top: {pad - y:.3f}pt }}\n"
+                    "html, body { background: none !important }\n")
     urls = fixed_urls(page)
     placed = with_fixed_urls(placed, urls)
     html = html_for(edition, page, placed, fonts)
